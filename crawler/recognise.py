@@ -1,0 +1,50 @@
+"""Which link texts name a year's 政府信息公开工作年度报告, and which name a column worth entering.
+
+Hand-written: the vocabulary is specific to Chinese government sites; no library knows it.
+"""
+from __future__ import annotations
+
+import re
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年|([一二][〇○零Ｏ一二三四五六七八九]{3})\s*年")
+_REPORT = re.compile(r"年度报告|年报|工作报告")
+_ANNUAL = re.compile(r"年度报告|年报")
+_DISCLOSURE = re.compile(r"信息公开|政务公开")
+# Companions of a report that are not the report itself.
+_EXCLUDED = re.compile(
+    r"解读|要点|通知|公告|图解|一图|读懂|问答|征求意见|预算|决算|审计|统计年报|指南|目录|"
+    r"工作方案|实施方案|计划|考核|评估|报送|培训|会议")
+_COLUMN = re.compile(r"信息公开|政务公开|主动公开|公开年报|年度报告|公开目录")
+_PAGINATION = re.compile(r"^\s*(?:下一?页|后页|尾页|末页|>|»|\[?\d{1,4}\]?)\s*$")
+
+
+def report_year(title: str) -> int | None:
+    """The reporting year a title names (2022 for '二〇二二年度…'), or None."""
+    match = _YEAR.search(title)
+    if not match:
+        return None
+    if match.group(1):
+        return int(match.group(1))
+    return int("".join(str(_CN_DIGITS[ch]) for ch in match.group(2)))
+
+
+def is_report_title(title: str) -> bool:
+    """True for a year's annual disclosure report; False for its 解读, 要点, notices, news."""
+    text = re.sub(r"\s+", "", title or "")
+    if not _REPORT.search(text) or _EXCLUDED.search(text) or report_year(text) is None:
+        return False
+    # 工作报告 alone is usually the 政府工作报告 or a 法治政府建设 report: it needs 公开 too.
+    return bool(_ANNUAL.search(text) or _DISCLOSURE.search(text))
+
+
+def is_column_title(text: str) -> bool:
+    """A navigation link towards the disclosure column (政府信息公开, 法定主动公开内容, 年报…)."""
+    text = re.sub(r"\s+", "", text or "")
+    return bool(text) and len(text) <= 20 and bool(_COLUMN.search(text)) and report_year(text) is None
+
+
+def is_pagination_text(text: str) -> bool:
+    """下一页, 尾页, page numbers: links that continue a list."""
+    return bool(_PAGINATION.match(text or ""))
