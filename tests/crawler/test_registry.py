@@ -32,7 +32,7 @@ def test_minimal_entry_and_only_filter(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("- {id: a, name: A}\n", "missing start_urls"),
-    ("- {id: a, name: A, start_urls: [file:///etc/passwd]}\n", "not http(s)"),
+    ("- {id: a, name: A, start_urls: [file:///etc/passwd]}\n", r"not http\(s\)"),
     ("- {id: a, name: A, start_urls: [http://a/], colour: red}\n", "unknown keys colour"),
     ("- {id: a, name: A, start_urls: [http://a/]}\n- {id: a, name: B, start_urls: [http://b/]}\n",
      "duplicate"),
