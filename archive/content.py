@@ -1,0 +1,88 @@
+"""A parsed report as the archive stores it, and the hash that decides whether it is a new version.
+
+The hash covers what the agency wrote: cell values, section texts and key metadata. It leaves
+out the raw bytes, the full page text and the publish date, so page chrome (visit counters,
+menus, scripts, the date line of a CMS) never makes a version.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from parsers import PARSER_VERSION, Report
+
+# Metadata compared between versions and included in the hash (versions columns).
+METADATA_FIELDS = ("title", "agency_printed", "format", "period", "contact_address",
+                   "contact_phone", "contact_postcode", "contact_email", "websites",
+                   "province", "city", "county")
+
+CellRow = tuple[str, str, str, float | int | None, str]  # tbl, row_key, col_key, value, raw
+
+
+@dataclass
+class Snapshot:
+    """Everything a version stores about one parse of one original."""
+    metadata: dict[str, str | None]
+    year: int | None  # identity, with the agency: not part of the content hash
+    agency_normalized: str | None
+    sections: dict[str, str]
+    cells: list[CellRow]
+    checks: list[tuple[str, int, str, str | None]]  # rule, ok, detail, cells JSON (failed only)
+    text: str
+    publish_date: str | None
+    source_kind: str
+    warnings: list[str] = field(default_factory=list)
+    parser_version: str = PARSER_VERSION
+
+    @property
+    def content_hash(self) -> str:
+        canonical = {
+            "metadata": self.metadata,
+            "sections": {k: v for k, v in sorted(self.sections.items()) if v},
+            "cells": sorted((f"{t}/{r}/{c}", _canonical_number(v)) for t, r, c, v, _ in self.cells),
+        }
+        blob = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def cell_values(self) -> dict[str, float | int | None]:
+        return {f"{t}/{r}/{c}": v for t, r, c, v, _ in self.cells}
+
+
+def _canonical_number(value: float | int | None) -> float | None:
+    # 3 and 3.0 are the same printed number; the hash must not depend on the reader's type
+    return None if value is None else float(value)
+
+
+def snapshot(report: Report) -> Snapshot:
+    contacts, region = report.contacts, report.region
+    metadata = {
+        "title": report.title, "agency_printed": report.agency, "format": report.format,
+        "period": report.period, "contact_address": contacts.address,
+        "contact_phone": contacts.phone, "contact_postcode": contacts.postcode,
+        "contact_email": contacts.email,
+        "websites": json.dumps(report.websites, ensure_ascii=False) if report.websites else None,
+        "province": region.province, "city": region.city, "county": region.county,
+    }
+    return Snapshot(
+        metadata=metadata,
+        year=report.year,
+        agency_normalized=report.agency_normalized,
+        sections=dict(report.sections),
+        cells=[(c.table, c.row, c.col, c.value, c.raw) for c in report.cells],
+        # a passing check's cells follow from its rule; only a failure needs them spelled out
+        checks=[(k.rule, int(k.ok), k.detail,
+                 None if k.ok else json.dumps(k.cells, ensure_ascii=False))
+                for k in report.checks],
+        text=report.text,
+        publish_date=report.publish_date,
+        source_kind=report.source_kind,
+        warnings=list(report.warnings),
+    )
+
+
+def stored_raw(value: float | int | None, raw: str) -> str | None:
+    """raw as stored in cell_values: NULL when SQLite's CAST(value AS TEXT) gives it back."""
+    if isinstance(value, int) and not isinstance(value, bool) and raw == str(value):
+        return None
+    return raw

@@ -1,0 +1,118 @@
+"""The archive's tables (docs/schema.md), created with sqlite-utils; WAL and foreign keys on."""
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+_TABLES: list[tuple[str, dict, dict]] = [
+    ("sites", {"id": str, "name": str, "base_url": str, "start_urls": str, "region": str,
+               "cms": str}, {"pk": "id"}),
+    ("agencies", {"id": int, "name": str, "aliases": str, "province": str, "city": str,
+                  "county": str, "site_id": str, "kind": str, "since": int,
+                  "in_registry": int},
+     {"pk": "id", "not_null": ["name"], "foreign_keys": [("site_id", "sites", "id")]}),
+    ("captures", {"id": int, "url": str, "final_url": str, "status": int, "fetched_at": str,
+                  "sha256": str, "content_type": str, "size": int, "warc_file": str,
+                  "warc_offset": int, "warc_length": int, "warc_type": str,
+                  "warc_record_id": str, "site_id": str,
+                  "link_text": str, "agency_hint": str, "year_hint": int, "outcome": str,
+                  "report_id": int, "version_id": int, "error": str},
+     {"pk": "id", "not_null": ["url", "sha256"],
+      # captures -> reports/versions closes a cycle (versions.capture_id -> captures);
+      # SQLite resolves references at write time, so declaring them here is fine.
+      "foreign_keys": [("site_id", "sites", "id"), ("report_id", "reports", "id"),
+                       ("version_id", "versions", "id")]}),
+    ("reports", {"id": int, "agency_id": int, "year": int, "title": str, "url": str,
+                 "site_id": str, "first_seen": str, "last_seen": str,
+                 "current_version_id": int, "status": str, "removed_at": str},
+     {"pk": "id", "not_null": ["agency_id", "year", "status"],
+      "foreign_keys": [("agency_id", "agencies", "id"), ("site_id", "sites", "id"),
+                       ("current_version_id", "versions", "id")]}),
+    ("versions", {"id": int, "report_id": int, "seq": int, "content_hash": str,
+                  "capture_id": int, "title": str, "agency_printed": str, "format": str,
+                  "period": str, "publish_date": str, "contact_address": str,
+                  "contact_phone": str, "contact_postcode": str, "contact_email": str,
+                  "websites": str, "province": str, "city": str, "county": str,
+                  "source_kind": str, "text": str, "sections": str, "warnings": str,
+                  "checks_failed": int, "first_seen": str, "last_seen": str, "cause": str,
+                  "parser_version": str},
+     {"pk": "id", "not_null": ["report_id", "seq", "content_hash"],
+      "foreign_keys": [("report_id", "reports", "id"), ("capture_id", "captures", "id")]}),
+    ("cell_keys", {"id": int, "tbl": str, "row_key": str, "col_key": str},
+     {"pk": "id", "not_null": ["tbl", "row_key", "col_key"]}),
+    ("checks", {"id": int, "version_id": int, "rule": str, "ok": int, "detail": str,
+                "cells": str},
+     {"pk": "id", "not_null": ["version_id", "rule", "ok"],
+      "foreign_keys": [("version_id", "versions", "id")]}),
+    ("changes", {"id": int, "report_id": int, "from_version_id": int, "to_version_id": int,
+                 "kind": str, "key": str, "old": str, "new": str, "cause": str,
+                 "detected_at": str},
+     {"pk": "id", "not_null": ["report_id", "kind", "key", "cause", "detected_at"],
+      "foreign_keys": [("report_id", "reports", "id"), ("from_version_id", "versions", "id"),
+                       ("to_version_id", "versions", "id")]}),
+    ("expected_reports", {"agency_id": int, "year": int, "deadline": str, "status": str,
+                          "report_id": int, "first_seen": str, "as_of": str},
+     {"pk": ("agency_id", "year"), "not_null": ["deadline", "status"],
+      "foreign_keys": [("agency_id", "agencies", "id"), ("report_id", "reports", "id")]}),
+]
+
+# Cell values are the bulk of the database (~200 per version). sqlite-utils cannot create
+# WITHOUT ROWID tables, so this one is hand-written: a row is (version, key id, value, raw) and
+# costs ~10 bytes instead of ~50 with repeated key text and a rowid. raw is NULL when it is
+# exactly the printed form of the value (the common case); the `cells` view restores it.
+_CELL_VALUES_SQL = """
+CREATE TABLE IF NOT EXISTS cell_values (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    key_id INTEGER NOT NULL REFERENCES cell_keys(id),
+    value NUMERIC,
+    raw TEXT,
+    PRIMARY KEY (version_id, key_id)
+) WITHOUT ROWID
+"""
+
+_CELLS_VIEW_SQL = """
+CREATE VIEW IF NOT EXISTS cells AS
+SELECT v.version_id, k.tbl, k.row_key, k.col_key, v.value,
+       COALESCE(v.raw, CAST(v.value AS TEXT)) AS raw
+FROM cell_values v JOIN cell_keys k ON k.id = v.key_id
+"""
+
+_INDEXES: list[tuple[str, list[str], bool]] = [
+    ("agencies", ["name"], True),
+    ("reports", ["agency_id", "year"], True),
+    ("reports", ["url"], False),
+    ("reports", ["site_id", "status"], False),
+    ("versions", ["report_id", "seq"], True),
+    ("cell_keys", ["tbl", "row_key", "col_key"], True),
+    ("checks", ["version_id"], False),
+    ("changes", ["detected_at"], False),
+    ("changes", ["report_id"], False),
+    ("captures", ["url"], False),
+    ("captures", ["warc_file", "warc_offset"], False),
+    ("captures", ["sha256"], False),
+    ("expected_reports", ["status"], False),
+]
+
+
+def connect(path: str) -> sqlite_utils.Database:
+    """Open the archive database in autocommit mode: the archive issues its own BEGIN/COMMIT."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return sqlite_utils.Database(conn)
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    for name, columns, options in _TABLES:
+        db.create_table(name, columns, if_not_exists=True, **options)
+    db.execute(_CELL_VALUES_SQL)
+    # cells by (tbl, row_key, col_key): the cell_keys unique index finds the key, this one its values
+    db.execute("CREATE INDEX IF NOT EXISTS idx_cell_values_key ON cell_values (key_id, version_id)")
+    db.execute(_CELLS_VIEW_SQL)
+    for table, columns, unique in _INDEXES:
+        db[table].create_index(columns, unique=unique, if_not_exists=True)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
