@@ -1,0 +1,131 @@
+"""Bounded parsing: every document is parsed under a CPU and a memory limit it cannot escape.
+
+Bounds (per document): 10 s of CPU, 512 MB of memory on top of the parser process' baseline,
+60 s of wall time. The readers also cap sizes themselves (input bytes, decompressed bytes,
+rows, nesting), but caps inside a library cannot cover every hostile shape (a PDF content
+stream that loops, a regex that backtracks, a ZIP part that inflates to gigabytes), and CPU
+time or memory cannot be taken back from Python code in the same process. So the parse runs in
+a child process started from a forkserver (clean, parser modules preloaded: a few ms per
+document) with RLIMIT_CPU and RLIMIT_AS set; a child that overruns is killed by the kernel
+and the document gets a one-line InputTooLarge error instead of taking the crawl down.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import resource
+import signal
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import errors
+from .model import Report
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Bounds:
+    cpu_seconds: int = 10
+    memory_bytes: int = 512 * MB  # allowed on top of the child's size when it starts
+    wall_seconds: float = 60.0  # a child blocked (not using CPU) is killed after this
+
+
+DEFAULT_BOUNDS = Bounds()
+# Imported once in the forkserver so each child starts with them loaded; missing ones are skipped.
+_PRELOAD = ["parsers", "parsers.readers", "parsers.readers.html", "parsers.readers.pdf",
+            "parsers.readers.docx", "parsers.readers.office", "parsers.readers.text",
+            "parsers.report_builder"]
+
+
+@lru_cache(maxsize=1)
+def _context() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
+def parse_bounded(data: bytes, content_type: str | None = None, url: str | None = None,
+                  bounds: Bounds = DEFAULT_BOUNDS) -> Report:
+    """`parsers.parse` under `bounds`. Raises ParseError subclasses like `parse` does
+    (InputTooLarge for an overrun); a parser bug comes back as RuntimeError."""
+    context = _context()
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_parse_in_child, args=(sender, data, content_type, url, bounds),
+                            daemon=True)
+    child.start()
+    sender.close()
+    try:
+        outcome = _receive(receiver, child, bounds)
+    finally:
+        receiver.close()
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    return _result(outcome, child.exitcode, bounds)
+
+
+def _receive(receiver: multiprocessing.connection.Connection, child: multiprocessing.Process,
+             bounds: Bounds) -> tuple | None:
+    if not receiver.poll(bounds.wall_seconds):
+        child.kill()
+        return ("wall",)
+    try:
+        return receiver.recv()
+    except EOFError:  # the kernel killed the child (CPU limit) or it died: no message
+        return None
+
+
+def _result(outcome: tuple | None, exitcode: int | None, bounds: Bounds) -> Report:
+    if outcome is None:
+        if exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+            raise errors.InputTooLarge(f"parse needed over {bounds.cpu_seconds} s of CPU")
+        raise RuntimeError(f"parser process died (exit code {exitcode})")
+    kind, *rest = outcome
+    if kind == "ok":
+        return rest[0]
+    if kind == "wall":
+        raise errors.InputTooLarge(f"parse took over {bounds.wall_seconds:.0f} s")
+    if kind == "memory":
+        raise errors.InputTooLarge(f"parse needed over {bounds.memory_bytes // MB} MB of memory")
+    if kind == "parse_error":
+        error_class = getattr(errors, rest[0], errors.ParseError)
+        raise error_class(rest[1])
+    raise RuntimeError(rest[0])
+
+
+def _parse_in_child(sender: multiprocessing.connection.Connection, data: bytes,
+                    content_type: str | None, url: str | None, bounds: Bounds) -> None:
+    from . import parse
+
+    _limit(resource.RLIMIT_CPU, bounds.cpu_seconds)
+    _limit(resource.RLIMIT_AS, _address_space() + bounds.memory_bytes)
+    try:
+        outcome: tuple = ("ok", parse(data, content_type=content_type, url=url))
+    except errors.ParseError as exc:
+        outcome = ("parse_error", type(exc).__name__, str(exc))
+    except MemoryError:
+        outcome = ("memory",)
+    except Exception as exc:  # a parser bug: reported to the parent, which records it
+        outcome = ("bug", f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
+    try:
+        sender.send(outcome)
+    except MemoryError:  # the report itself no longer fits under the limit
+        sender.send(("memory",))
+
+
+def _limit(kind: int, value: int) -> None:
+    _soft, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(kind, (value, hard))
+
+
+def _address_space() -> int:
+    """The child's virtual size now (VmSize), the baseline the memory bound is added to."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
