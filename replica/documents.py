@@ -1,0 +1,160 @@
+"""Turn a seed report's text (tests/fixtures/seeds) into the forms sites publish it in.
+
+The seed text layout: a line starting with a tab is one table cell, a blank line ends a table
+row, any other line is a paragraph. From that we build real HTML tables, DOCX tables (python-docx),
+a PDF (reportlab's CID font STSong-Light), a .doc (LibreOffice converts the DOCX) and a plain
+text-layout page.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+SEEDS_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"
+CACHE_DIR = Path(os.environ.get("NIANBAO_REPLICA_CACHE", Path.home() / ".cache" / "nianbao-replica"))
+
+Block = str | list[list[str]]  # a paragraph or a table (rows of cells)
+
+
+@dataclass(frozen=True)
+class Seed:
+    name: str  # file name in SEEDS_DIR
+    text: str
+
+    @classmethod
+    def load(cls, prefix: str, seeds_dir: Path = SEEDS_DIR) -> "Seed":
+        (path,) = sorted(seeds_dir.glob(f"{prefix}_*.txt"))
+        return cls(path.name, path.read_text(encoding="utf-8"))
+
+    def with_year(self, old: int, new: int) -> "Seed":
+        """The same report for another year (the variants the replica needs beyond five seeds)."""
+        return Seed(f"{self.name}@{new}", self.text.replace(str(old), str(new)))
+
+    def revised(self) -> "Seed":
+        """A revision: the 规范性文件 row's first two figures changed, everything else kept."""
+        lines = self.text.split("\n")
+        start = next(i for i, line in enumerate(lines) if line.strip().endswith("规范性文件"))
+        changed = 0
+        for i in range(start + 1, len(lines)):
+            if changed == 2:
+                break
+            if re.fullmatch(r"\t\d+\s*", lines[i]):
+                lines[i] = f"\t{int(lines[i]) + 1}"
+                changed += 1
+        return Seed(f"{self.name}~revised", "\n".join(lines))
+
+    @property
+    def title(self) -> str:
+        return "".join(self.text.strip().split("\n")[:2]).replace(" ", "").lstrip("#")
+
+
+def blocks(text: str) -> list[Block]:
+    """Paragraphs and tables, in order."""
+    out: list[Block] = []
+    table: list[list[str]] | None = None
+    row: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith("\t"):
+            row.append(line.strip())
+            continue
+        if row:
+            if table is None:
+                table = []
+                out.append(table)
+            table.append(row)
+            row = []
+        if line.strip():
+            table = None
+            out.append(line.strip().lstrip("# "))
+    if row:
+        (table if table is not None else out).append(row)
+    return out
+
+
+def html_body(text: str) -> str:
+    """The report as a CMS article body: paragraphs and HTML tables."""
+    parts = []
+    for block in blocks(text):
+        if isinstance(block, str):
+            parts.append(f"<p>{html.escape(block)}</p>")
+            continue
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c) or '&nbsp;'}</td>" for c in row) + "</tr>"
+            for row in block)
+        parts.append(f'<table border="1" cellspacing="0">{rows}</table>')
+    return "\n".join(parts)
+
+
+def text_layout_body(text: str) -> str:
+    """A small county site's page: every line of the text a paragraph, tables included."""
+    return "\n".join(f"<p>{html.escape(line.strip()) or '&nbsp;'}</p>" for line in text.split("\n"))
+
+
+def docx_bytes(text: str) -> bytes:
+    from docx import Document
+
+    document = Document()
+    for block in blocks(text):
+        if isinstance(block, str):
+            document.add_paragraph(block)
+            continue
+        width = max(len(r) for r in block)
+        table = document.add_table(rows=len(block), cols=width)
+        table.style = "Table Grid"
+        for cells, row in zip((r.cells for r in table.rows), block):
+            for cell, value in zip(cells, row):
+                cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_bytes(text: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)  # invariant: same bytes every build
+    width, height = A4
+    y = height - 50
+    for block in blocks(text):
+        rows = [block] if isinstance(block, str) else ["   ".join(r) for r in block]
+        for row in rows:
+            for start in range(0, max(len(row), 1), 38):
+                if y < 50:
+                    pdf.showPage()
+                    y = height - 50
+                pdf.setFont("STSong-Light", 11)
+                pdf.drawString(40, y, row[start:start + 38])
+                y -= 16
+    pdf.save()
+    return buffer.getvalue()
+
+
+def doc_bytes(text: str, cache_dir: Path = CACHE_DIR) -> bytes:
+    """Word 97 bytes: LibreOffice converts the DOCX (slow, so the result is cached by content)."""
+    source = docx_bytes(text)
+    key = hashlib.sha256(source).hexdigest()[:20]
+    cached = cache_dir / f"{key}.doc"
+    if cached.exists():
+        return cached.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        docx = Path(tmp) / f"{key}.docx"
+        docx.write_bytes(source)
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile",
+                        "--convert-to", "doc", "--outdir", tmp, str(docx)],
+                       check=True, capture_output=True, timeout=180)
+        data = (Path(tmp) / f"{key}.doc").read_bytes()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(data)
+    return data
