@@ -1,0 +1,105 @@
+"""Bytes -> Document: cap the size, tell the input kind, hand it to its reader.
+
+The kind comes from the bytes first (magic numbers cannot be mislabelled), then the HTTP
+content type, then the URL's extension, then a look at the decoded text. Whatever goes wrong
+inside a reader leaves as a ParseError with a one-line message, never as another exception.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from ..document import Document
+from ..errors import InputTooLarge, ParseError, UnreadableInput
+from .encoding import decode
+
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc and .wps (Compound File Binary)
+_ZIP_MAGIC = b"PK\x03\x04"
+_CONTENT_TYPES = {
+    "text/html": "html", "application/xhtml+xml": "html",
+    "text/markdown": "markdown", "text/x-markdown": "markdown", "text/plain": "text",
+    "application/pdf": "pdf", "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/kswps": "wps", "application/vnd.ms-works": "wps", "application/wps-office.wps": "wps",
+}
+_EXTENSIONS = {
+    ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html", ".md": "markdown",
+    ".markdown": "markdown", ".txt": "text", ".pdf": "pdf", ".doc": "doc", ".docx": "docx",
+    ".wps": "wps",
+}
+_HTML_SNIFF = re.compile(r"<(!doctype html|html|head|body|meta|title|div|table|p)[\s>/]", re.I)
+_MARKDOWN_SNIFF = re.compile(r"^#{1,6} \S", re.M)
+_SNIFF_CHARS = 2048
+# Share of control characters above which decoded "text" is really unknown binary data.
+_MAX_CONTROL_SHARE = 0.02
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+def read(data: bytes, content_type: str | None = None, url: str | None = None,
+         *, max_bytes: int = MAX_INPUT_BYTES) -> Document:
+    """Read one capture. Raises a ParseError subclass with a one-line message."""
+    if len(data) > max_bytes:
+        raise InputTooLarge(f"input is {len(data)} bytes, over the {max_bytes}-byte limit")
+    if not data.strip():
+        raise UnreadableInput("input is empty")
+    kind = sniff_kind(data, content_type, url)
+    try:
+        return _read_kind(kind, data, content_type)
+    except ParseError:
+        raise
+    except RecursionError:
+        raise UnreadableInput(f"{kind}: nesting too deep to read") from None
+    except Exception as exc:  # any library failure on hostile input becomes a clean error
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        raise UnreadableInput(f"{kind}: {type(exc).__name__}: {detail}".rstrip(": ")) from exc
+
+
+def sniff_kind(data: bytes, content_type: str | None = None, url: str | None = None) -> str:
+    """html | text | markdown | docx | pdf | doc | wps."""
+    declared = _declared_kind(content_type, url)
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if data.startswith(_ZIP_MAGIC):
+        return "docx"
+    if data.startswith(_OLE2_MAGIC):
+        return "wps" if declared == "wps" else "doc"
+    if declared in ("html", "markdown", "text"):
+        return declared
+    sample = data[:_SNIFF_CHARS].decode("utf-8", errors="ignore")
+    if _HTML_SNIFF.search(sample):
+        return "html"
+    if declared in (None, "text") and _MARKDOWN_SNIFF.search(sample):
+        return "markdown"
+    return "text"
+
+
+def _declared_kind(content_type: str | None, url: str | None) -> str | None:
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime in _CONTENT_TYPES:
+        return _CONTENT_TYPES[mime]
+    path = urlsplit(url or "").path.lower()
+    extension = path[path.rfind("."):] if "." in path.rsplit("/", 1)[-1] else ""
+    return _EXTENSIONS.get(extension)
+
+
+def _read_kind(kind: str, data: bytes, content_type: str | None) -> Document:
+    if kind == "pdf":
+        from .pdf import read_pdf
+        return read_pdf(data)
+    if kind == "docx":
+        from .docx import read_docx
+        return read_docx(data)
+    if kind in ("doc", "wps"):
+        from .office import read_office
+        return read_office(data, kind)
+    text = decode(data, content_type).text
+    if len(_CONTROL.findall(text[:65536])) > _MAX_CONTROL_SHARE * min(len(text), 65536):
+        raise UnreadableInput("input is binary data of an unknown kind")
+    if kind == "html":
+        from .html import read_html
+        return read_html(text)
+    from .text import read_text
+    return read_text(text, kind=kind)

@@ -1,0 +1,82 @@
+"""Bytes -> str for text-like inputs (HTML, plain text, markdown).
+
+Order: byte-order mark, the HTTP header charset, the page's own <meta charset>/http-equiv,
+strict UTF-8, then charset-normalizer detection. The BOM goes first because it cannot lie
+(the WHATWG encoding-sniffing algorithm lets it override the header too); Chinese government
+sites often declare a charset that does not match the bytes, so a declared charset is only
+used when the bytes decode cleanly with it.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+# GB2312 and GBK are subsets of GB18030: decoding with the superset never loses a character
+# that a page mislabelled "gb2312" actually uses (common on these sites).
+_GB_FAMILY = {"gb2312", "gbk", "cp936", "ms936", "x-gbk", "gb_2312-80", "euc-cn", "hz-gb-2312"}
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+_PRESCAN_BYTES = 4096  # where the HTML spec looks for a <meta charset>
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str  # the Python codec name used
+    source: str  # bom | header | meta | utf-8 | detected | fallback
+
+
+def normalize_charset(label: str | None) -> str | None:
+    """A codec name for a charset label, or None when Python does not know it."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if label in _GB_FAMILY:
+        return "gb18030"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def header_charset(content_type: str | None) -> str | None:
+    match = _HEADER_CHARSET.search(content_type or "")
+    return match.group(1) if match else None
+
+
+def meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:_PRESCAN_BYTES])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def _strict(data: bytes, encoding: str | None) -> str | None:
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode(data: bytes, content_type: str | None = None) -> Decoded:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return Decoded(data.decode(encoding, errors="replace"), encoding, "bom")
+    for source, label in (("header", header_charset(content_type)), ("meta", meta_charset(data))):
+        encoding = normalize_charset(label)
+        text = _strict(data, encoding)
+        if text is not None:
+            return Decoded(text, encoding, source)  # type: ignore[arg-type]
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return Decoded(text, "utf-8", "utf-8")
+    best = from_bytes(data).best()
+    encoding = normalize_charset(best.encoding) if best is not None else None
+    if encoding is not None:
+        return Decoded(data.decode(encoding, errors="replace"), encoding, "detected")
+    # Nothing fits: these sites are Chinese, and GB18030 maps every byte sequence it can.
+    return Decoded(data.decode("gb18030", errors="replace"), "gb18030", "fallback")

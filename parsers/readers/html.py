@@ -1,0 +1,209 @@
+"""HTML page -> Document, with lxml (the hot path of a crawl).
+
+Government pages wrap the report in site chrome: menus, visit counters, share buttons,
+footers. The article body is found as the lowest common ancestor of the report's own
+landmarks (its numbered section headings and its statistics tables), so chrome around it
+never reaches the paragraphs; chrome lines inside it (浏览次数, 发布时间 …) are dropped too.
+
+Speed: rather than walking every element in Python, block boundaries are marked in the tree
+with a separator character and the text is read in one C-level itertext() pass.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ..document import Block, Document, Table
+from ..errors import UnreadableInput
+from .textnorm import clean, is_chrome_line, iso_date, publish_date_in
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select",
+              "button", "input", "textarea", "svg", "map", "head")
+_BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+               "section", "article", "aside", "header", "footer", "nav", "main", "blockquote",
+               "pre", "center", "address", "figure", "figcaption", "form", "hr", "tr", "td", "th",
+               "caption", "table", "tbody", "br")
+# Private-use characters mark boundaries in the text (lxml refuses control characters);
+# any already in the page are removed first.
+_BREAK, _CELL_END, _ROW_END, _TABLE_START, _TABLE_END = _MARKS = "\ue000\ue001\ue002\ue003\ue004"
+_DROP_MARKS = str.maketrans("", "", _MARKS)
+_SHORT_TEXT = 120  # headings and date lines are short; long paragraphs are not searched
+
+# Section-heading words; a text holding one is a landmark when its line is numbered (一、…).
+_HEADING_WORDS = re.compile("总体情况|主动公开政府信息|收到和处理|行政复议|主要问题|其他需要报告")
+_HEADING_MAX_CHARS = 60
+_NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,2}[)）]?\s*[、.．]")
+_DATE_WORDS = re.compile("发布|发文|成文")
+_IS_DATA_TABLE = etree.XPath("not(.//table) and count(.//td | .//th) > 1")
+_IS_REPORT_TABLE = etree.XPath(
+    "contains(., '申请') or contains(., '信息内容') or contains(., '行政复议') or contains(., '结果维持')"
+)
+_TITLE_META = ("articletitle", "og:title", "title")
+_DATE_META = ("pubdate", "publishdate", "publish_date", "firstpublishedtime", "releasedate",
+              "article:published_time", "dc.date", "dcterms.issued", "createdate")
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+def read_html(text: str) -> Document:
+    if any(mark in text for mark in _MARKS):
+        text = text.translate(_DROP_MARKS)
+    # Re-encoded as UTF-8 bytes: lxml refuses str input carrying an encoding declaration.
+    root = etree.fromstring(text.encode("utf-8"), _PARSER)
+    if root is None:
+        raise UnreadableInput("html: the page has no elements")
+    meta = _meta(root)
+    title = _title(root, meta)
+    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    scan = _Scan(root, want_dates=not _meta_date(meta))
+    for hidden in scan.hidden:
+        _remove_keep_tail(hidden)
+    publish_date = _meta_date(meta) or _text_date(scan.visible(scan.dated))
+    body = _article_body(root, scan.visible(scan.headings))
+    return Document(blocks=_blocks(body), kind="html", title=title, publish_date=publish_date)
+
+
+class _Scan:
+    """One Python pass over the elements: hidden ones, and those whose own text holds a
+    section-heading word or a publish-date label (cheaper here than XPath text() searches)."""
+
+    def __init__(self, root: etree._Element, want_dates: bool) -> None:
+        self.root = root
+        self.hidden: list[etree._Element] = []
+        self.headings: list[etree._Element] = []
+        self.dated: list[etree._Element] = []
+        for element in root.iter():
+            style = element.get("style")
+            if style and "display:none" in style.replace(" ", "").lower():
+                self.hidden.append(element)
+            for text, owner in ((element.text, element), (element.tail, element.getparent())):
+                if not text or owner is None or len(text) > _SHORT_TEXT:
+                    continue
+                if _HEADING_WORDS.search(text):
+                    self.headings.append(owner)
+                if want_dates and _DATE_WORDS.search(text):
+                    self.dated.append(owner)
+
+    def visible(self, elements: list[etree._Element]) -> list[etree._Element]:
+        """Those still in the page once the hidden subtrees are removed."""
+        if not self.hidden:
+            return elements
+        return [el for el in elements if _top(el) is self.root]
+
+
+def _top(element: etree._Element) -> etree._Element:
+    # getroottree() would not do: a removed element still belongs to the same document.
+    for element in element.iterancestors():
+        pass
+    return element
+
+
+def _blocks(body: etree._Element) -> list[Block]:
+    """Mark boundaries in the tree, read all text at once, split it back into blocks."""
+    for element in body.iter(*_BLOCK_TAGS):
+        element.tail = _BREAK + element.tail if element.tail else _BREAK
+        if element.tag != "br":
+            element.text = _BREAK + element.text if element.text else _BREAK
+    for table in body.iter("table"):
+        if _IS_DATA_TABLE(table):
+            _mark_table(table)
+    text = "".join(body.itertext())
+    if body.tag == "table" and _IS_DATA_TABLE(body):
+        text = _TABLE_START + text  # the body itself is the table: its tail is not in the text
+    blocks: list[Block] = []
+    for index, part in enumerate(text.split(_TABLE_START)):
+        if index:
+            table_text, _, part = part.partition(_TABLE_END)
+            blocks.append(_table(table_text))
+        blocks.extend(line for piece in part.split(_BREAK)
+                      if (line := clean(piece)) and not is_chrome_line(line))
+    return blocks
+
+
+def _mark_table(table: etree._Element) -> None:
+    table.text = _TABLE_START + (table.text or "")
+    table.tail = _TABLE_END + (table.tail or "")
+    for element in table.iter("td", "th", "tr"):
+        element.tail = (_ROW_END if element.tag == "tr" else _CELL_END) + (element.tail or "")
+
+
+def _table(text: str) -> Table:
+    rows = []
+    for row_text in text.split(_ROW_END):
+        cells = row_text.replace(_BREAK, " ").split(_CELL_END)[:-1]
+        if cells:
+            rows.append([clean(cell) for cell in cells])
+    return Table(rows)
+
+
+def _remove_keep_tail(element: etree._Element) -> None:
+    """Remove an element but keep the text that follows it (lxml's remove() drops the tail)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _article_body(root: etree._Element, headings: list[etree._Element]) -> etree._Element:
+    """The lowest element holding every report landmark; <body> when fewer than two exist."""
+    landmarks = [el for el in headings if _is_heading(el)]
+    landmarks += [t for t in root.iter("table") if _IS_DATA_TABLE(t) and _IS_REPORT_TABLE(t)]
+    if len(set(landmarks)) < 2:
+        body = root.find("body")
+        return body if body is not None else root
+    chains = [list(el.iterancestors())[::-1] + [el] for el in landmarks]
+    common = chains[0][0]
+    for level in zip(*chains):
+        if any(el is not level[0] for el in level):
+            break
+        common = level[0]
+    return common
+
+
+def _is_heading(element: etree._Element) -> bool:
+    """A numbered heading line ("一、总体情况", "3、 收到和处理…"), not a menu link."""
+    block = element
+    while block.tag not in _BLOCK_TAGS and block.getparent() is not None:
+        block = block.getparent()
+    text = clean("".join(block.itertext()))
+    return len(text) < _HEADING_MAX_CHARS and bool(_NUMBERED.match(text))
+
+
+def _meta(root: etree._Element) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for tag in root.iter("meta"):
+        name = (tag.get("name") or tag.get("property") or "").strip().lower()
+        content = (tag.get("content") or "").strip()
+        if name and content:
+            found.setdefault(name, content)
+    return found
+
+
+def _title(root: etree._Element, meta: dict[str, str]) -> str | None:
+    for name in _TITLE_META:
+        if meta.get(name):
+            return clean(meta[name])
+    for tag in ("h1", "title"):
+        element = root.find(f".//{tag}")
+        if element is not None and (text := clean("".join(element.itertext()))):
+            return text
+    return None
+
+
+def _meta_date(meta: dict[str, str]) -> str | None:
+    return next((date for name in _DATE_META if name in meta and (date := iso_date(meta[name]))), None)
+
+
+def _text_date(dated: list[etree._Element]) -> str | None:
+    for owner in dated:
+        # The date is often in the next <span>: read the line that holds the label.
+        for element in (owner, owner.getparent()):
+            if element is not None and (date := publish_date_in(clean("".join(element.itertext())[:300]))):
+                return date
+    return None

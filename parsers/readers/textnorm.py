@@ -1,0 +1,46 @@
+"""Text clean-up shared by the readers: one cell or paragraph -> one normalised line,
+and the page metadata lines (publish date, visit counters) that are chrome, not report text."""
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+# Whitespace between two CJK characters is a layout artifact (a line wrap in the source, a
+# multi-line header cell such as "商业\n企业"): Chinese text never separates words by spaces.
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+_DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+_PUBLISH_LINE = re.compile(rf"(?:发布|发文|公开|成文)(?:时间|日期)\s*[:：]?\s*{_DATE}")
+_ISO_DATE = re.compile(_DATE)
+# Lines of page chrome that change between crawls of the same report.
+_CHROME_LINE = re.compile(
+    r"浏览次数|浏览量|访问次数|点击数|阅读次数|发布时间|发布日期|信息来源|来源\s*[:：]|字号\s*[:：]"
+    r"|【\s*[大中小]\s*】|打印本页|关闭窗口|分享到|扫一扫"
+)
+_CHROME_MAX_CHARS = 80
+
+
+def clean(text: str) -> str:
+    """Collapse whitespace (nbsp and ideographic space included) and drop CJK gaps."""
+    return _CJK_GAP.sub("", _SPACES.sub(" ", text)).strip()
+
+
+def iso_date(text: str) -> str | None:
+    match = _ISO_DATE.search(text)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    if not (1990 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def publish_date_in(line: str) -> str | None:
+    """The ISO date of a "发布时间：2023-01-20" / "发布日期：2023年1月20日" line."""
+    match = _PUBLISH_LINE.search(line)
+    return iso_date(match.group(0)) if match else None
+
+
+def is_chrome_line(line: str) -> bool:
+    return len(line) <= _CHROME_MAX_CHARS and bool(_CHROME_LINE.search(line))
