@@ -1,0 +1,171 @@
+"""Report metadata from its paragraphs: title, agency, year, statistics period, publish date,
+contacts, cited websites, region."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .model import Contacts, Region
+
+_TITLE_END = re.compile(r"(?:工作)?(?:年度)?报告(?:[（(][^）)]*[)）])?$")
+_TITLE_WORDS = re.compile(r"政府信息公开|信息公开|政务公开")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_AGENCY_FROM_TITLE = re.compile(
+    r"^(?P<agency>.*?)\s*(?:关于)?\s*(?:(?:19|20)\d{2}\s*年|[（(]?(?:19|20)\d{2}[）)]?)")
+_PERIOD = re.compile(
+    r"(?:统计期限|统计期间|统计时限|统计时间|统计区间|统计周期|统计期)\s*(?:为|是|从|[:：])?\s*(?:自\s*)?"
+    r"(?P<period>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:起)?\s*(?:至|到|—|－|-|~|～)\s*"
+    r"(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*止)?)")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+_DATE_LINE = re.compile(r"^\s*(?:\S{2,30}?\s*)?((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_PUBLISH = re.compile(r"(?:发布|发文|公开|成文)(?:时间|日期)\s*[:：]?\s*" + _DATE.pattern)
+_ADDRESS = re.compile(r"(?:通讯地址|联系地址|办公地址|地址|地点)\s*[:：为]\s*(?P<v>[^，,；;。)）\n]{3,80})")
+_PHONE = re.compile(
+    r"(?:联系电话|咨询电话|办公电话|电话|联系方式|热线)\s*(?:号码)?\s*[:：为]?\s*"
+    r"(?P<v>(?:[（(]?0\d{2,3}[)）]?\s*[-—－]?\s*)?\d{7,8}(?:\s*[、/,，或]\s*\d{7,8})*|1\d{10}|\d{5}|12345)")
+_POSTCODE = re.compile(r"(?:邮政编码|邮编)\s*[:：为]?\s*(?P<v>\d{6})(?!\d)")
+_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_URL = re.compile(r"(?:https?://|(?<![A-Za-z0-9./@])www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+;=%]+", re.I)
+
+
+def find_title(paragraphs: list[str], doc_title: str | None) -> str | None:
+    """The report's title: the first lines joined up to the one ending in 报告."""
+    head: list[str] = []
+    for p in paragraphs[:4]:
+        if len(p) > 60:
+            break
+        head.append(p.strip())
+        joined = "".join(head)
+        if _TITLE_END.search(joined) and _TITLE_WORDS.search(joined):
+            return joined
+    if doc_title:
+        t = doc_title.strip()
+        # drop a site name appended to the page title ("… - 宜春市人民政府")
+        t = re.split(r"\s+[-_|—]+\s+|_", t)[0].strip() if _TITLE_WORDS.search(t.split("_")[0]) else t
+        return t or None
+    for p in paragraphs[:8]:
+        if len(p) <= 60 and _TITLE_WORDS.search(p) and "报告" in p:
+            return p.strip()
+    return None
+
+
+def agency_from_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    t = unicodedata.normalize("NFKC", title).strip()
+    m = _AGENCY_FROM_TITLE.match(t)
+    if m and m.group("agency"):
+        a = m.group("agency").strip(" 《》\"“”:：")
+        a = re.sub(r"关于$", "", a).strip()
+        if 2 <= len(a) <= 40:
+            return a
+    return None
+
+
+_SIGNATURE = re.compile(r"^(?P<agency>\S{2,40}?(?:局|委员会|委|办公室|办公厅|人民政府|政府|管委会|管理委员会|中心|院|所|站|厅|处|办))$")
+_CONTACT_AGENCY = re.compile(r"请与\s*(?P<agency>\S{2,40}?(?:局|委员会|委|办公室|人民政府|管委会|管理委员会|中心))")
+
+
+def agency_fallback(paragraphs: list[str]) -> str | None:
+    """When the title does not name the agency: a signature line near the end, or the body
+    named in the contact sentence."""
+    for p in reversed(paragraphs[-6:]):
+        m = _SIGNATURE.match(p.strip())
+        if m:
+            return m.group("agency")
+    for p in paragraphs[:10]:
+        m = _CONTACT_AGENCY.search(p)
+        if m:
+            return m.group("agency")
+    return None
+
+
+def find_year(title: str | None, period: str | None, paragraphs: list[str]) -> int | None:
+    for s in (title, period):
+        if s:
+            m = _YEAR.search(unicodedata.normalize("NFKC", s))
+            if m:
+                return int(m.group(1))
+    counts: dict[int, int] = {}
+    for p in paragraphs[:12]:
+        for m in _YEAR.finditer(p):
+            y = int(m.group(1))
+            counts[y] = counts.get(y, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def find_period(text: str) -> str | None:
+    m = _PERIOD.search(text)
+    return m.group("period").strip() if m else None
+
+
+def _iso(y: str, mo: str, d: str) -> str | None:
+    year, month, day = int(y), int(mo), int(d)
+    if 1 <= month <= 12 and 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def find_publish_date(paragraphs: list[str]) -> str | None:
+    for p in paragraphs[:6] + paragraphs[-6:]:
+        m = _PUBLISH.search(p)
+        if m:
+            return _iso(*m.groups()[-3:])
+    for p in reversed(paragraphs[-4:]):
+        m = _DATE_LINE.match(p)
+        if m:
+            return _iso(*m.groups())
+    return None
+
+
+def find_contacts(text: str) -> Contacts:
+    c = Contacts()
+    m = _ADDRESS.search(text)
+    if m:
+        c.address = m.group("v").strip()
+    m = _PHONE.search(text)
+    if m:
+        c.phone = re.sub(r"\s+", "", m.group("v")).replace("—", "-").replace("－", "-")
+    m = _POSTCODE.search(text)
+    if m:
+        c.postcode = m.group("v")
+    m = _EMAIL.search(text)
+    if m:
+        c.email = m.group(0).rstrip(".")
+    return c
+
+
+def find_websites(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _URL.finditer(text):
+        u = m.group(0).rstrip(".,;:!?)]")
+        if u.lower().startswith("www."):
+            u = "http://" + u
+        if u not in out:
+            out.append(u)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _cpca_region(s: str) -> tuple[str | None, str | None, str | None]:
+    try:
+        import cpca  # the maintained gazetteer (adcodes of every province, city, county)
+    except ImportError:  # pragma: no cover
+        return None, None, None
+    r = cpca._get_one_addr(s, False, {})
+    prov, city, county = r.get("省"), r.get("市"), r.get("区")
+    if city == "市辖区" or (city and city == prov):
+        city = prov
+    return prov, city, county
+
+
+def find_region(*candidates: str | None) -> Region:
+    """Region of the first candidate (agency as printed, title, contact address) that names a place."""
+    for s in candidates:
+        if not s:
+            continue
+        prov, city, county = _cpca_region(unicodedata.normalize("NFKC", s))
+        if prov or city or county:
+            return Region(prov, city, county)
+    return Region()

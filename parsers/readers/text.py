@@ -1,0 +1,142 @@
+"""Plain text and markdown -> Document.
+
+Two table layouts are seen in text extracted from report pages:
+
+* one cell per line, each cell line starting with a tab, a blank line between table rows;
+  a cell that wraps continues on the next line without a tab ("商业" / "企业");
+* one row per line, cells separated by tabs (markdown exports), or markdown pipe tables.
+
+Lines that are not table rows are paragraphs. The kind is "markdown" when the text has
+markdown headings or pipe tables (or the caller says so), else "text".
+"""
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Table
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_EMPHASIS = re.compile(r"^\*\*(.+)\*\*$")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_SEP = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-{0,}:?\s*\|?\s*$")
+# A numbered heading cannot be the continuation of a table cell.
+_HEADING = re.compile(
+    r"^\s*(?:#|[一二三四五六七八九十]+\s*[、.．]|\d{1,2}\s*[、．]|[（(][一二三四五六七八九十]+[）)]|注[:：])")
+_SPACES = " \t\u00a0\u3000\ufeff\u200b"
+_MAX_CONTINUATION = 40  # chars: a wrapped cell's next line is short
+_LONG_PARAGRAPH = 60
+
+
+def read_text(text: str, kind: str = "text") -> Document:
+    text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    cell_lines = row_lines = 0
+    markdown = kind == "markdown"
+    pipe = False
+    for ln in lines:
+        if "\t" in ln:
+            if ln[0] == "\t" and ln.count("\t") == 1:
+                cell_lines += 1
+            elif ln.strip(_SPACES):
+                row_lines += 1
+        elif ln[:1] in ("#", "|", " ") and not markdown:
+            if _MD_HEADING.match(ln):
+                markdown = True
+            elif _PIPE_ROW.match(ln):
+                pipe = True
+    if pipe:
+        markdown = True
+    if cell_lines > row_lines:
+        blocks = _read_cell_per_line(lines, markdown)
+    else:
+        blocks = _read_row_per_line(lines, markdown)
+    doc = Document(blocks=blocks, kind="markdown" if markdown else "text")
+    if markdown:
+        for ln in lines:
+            if ln.startswith("# "):
+                doc.title = ln[2:].strip(_SPACES + "#") or None
+                break
+    return doc
+
+
+def _paragraph(line: str, markdown: bool) -> str:
+    s = line.strip(_SPACES)
+    if markdown:
+        if s.startswith("#"):
+            s = _MD_HEADING.sub("", s).rstrip("#").strip(_SPACES)
+        m = _MD_EMPHASIS.match(s)
+        if m:
+            s = m.group(1).strip(_SPACES)
+    return s
+
+
+def _read_cell_per_line(lines: list[str], markdown: bool) -> list:
+    blocks: list = []
+    rows: list[list[str]] | None = None
+    row: list[str] | None = None
+    in_cell = False  # the previous line was a cell line (or its continuation)
+    for ln in lines:
+        if ln[:1] == "\t":
+            parts = ln[1:].split("\t")
+            if rows is None:
+                rows = []
+            if row is None:
+                row = []
+                rows.append(row)
+            row.extend(parts)
+            in_cell = True
+            continue
+        stripped = ln.strip(_SPACES)
+        if not stripped:
+            row = None
+            in_cell = False
+            continue
+        if in_cell and row and len(stripped) <= _MAX_CONTINUATION and not _HEADING.match(ln):
+            row[-1] = f"{row[-1]}\n{ln.rstrip(_SPACES)}" if row[-1] else ln.rstrip(_SPACES)
+            continue
+        if rows is not None:
+            blocks.append(Table(rows))
+            rows = row = None
+        in_cell = False
+        p = _paragraph(ln, markdown)
+        if p:
+            blocks.append(p)
+    if rows is not None:
+        blocks.append(Table(rows))
+    return blocks
+
+
+def _read_row_per_line(lines: list[str], markdown: bool) -> list:
+    blocks: list = []
+    rows: list[list[str]] | None = None
+    for ln in lines:
+        stripped = ln.strip(_SPACES)
+        if not stripped:
+            continue  # blank lines occur inside exported tables
+        cells = None
+        if "\t" in ln:
+            cells = ln.split("\t")
+            filled = [c for c in cells if c.strip(_SPACES)]
+            if len(filled) == 1 and len(filled[0].strip(_SPACES)) > _LONG_PARAGRAPH:
+                cells = None  # a paragraph with a stray tab
+        elif markdown and _PIPE_ROW.match(ln):
+            if _PIPE_SEP.match(ln):
+                continue
+            inner = ln.strip()[1:-1]
+            cells = [c.strip() for c in inner.split("|")]
+        if cells is not None:
+            if rows is None:
+                rows = []
+            rows.append(cells)
+            continue
+        if rows is not None:
+            blocks.append(Table(rows))
+            rows = None
+        p = _paragraph(ln, markdown)
+        if p:
+            blocks.append(p)
+    if rows is not None:
+        blocks.append(Table(rows))
+    return blocks

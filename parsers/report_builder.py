@@ -1,0 +1,74 @@
+"""Document -> Report: metadata, the six sections, every table cell, checks, warnings, text.
+
+Pure and reader-agnostic: it reads tables from their labels and the numbers that follow them,
+so the same code serves text, markdown, HTML, DOCX and PDF documents.
+"""
+from __future__ import annotations
+
+from .agency import normalize_agency
+from .checks import run_checks
+from .document import Document, Table
+from .metadata import (
+    agency_fallback, agency_from_title, find_contacts, find_period, find_publish_date, find_region,
+    find_title, find_websites, find_year,
+)
+from .model import Report
+from .sections import find_sections
+from .tables import extract_tables
+
+
+def _plain_text(doc: Document) -> str:
+    out: list[str] = []
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            for row in b.rows:
+                line = "\t".join(c.replace("\n", "").strip() for c in row).strip()
+                if line:
+                    out.append(line)
+        elif b:
+            out.append(b)
+    return "\n".join(out)
+
+
+def decide_format(found: set[str], votes: dict[str, int]) -> str:
+    """"2021" | "2019" | "none", from the table structure only."""
+    if not found:
+        return "none"
+    if votes["2019"] > votes["2021"]:
+        return "2019"
+    return "2021"
+
+
+def build_report(doc: Document) -> Report:
+    paragraphs = doc.paragraphs()
+    text = _plain_text(doc)
+    sections, heading_ctx = find_sections(doc)
+    tables = extract_tables(doc, heading_ctx)
+    fmt = decide_format(tables.found if tables.cells else set(), tables.format_votes)
+
+    title = find_title(paragraphs, doc.title)
+    agency = agency_from_title(title) or agency_fallback(paragraphs)
+    period = find_period(text)
+    year = find_year(title, period, paragraphs)
+    contacts = find_contacts(text)
+    checks, check_notes = run_checks(tables.cells, fmt, year)
+
+    report = Report(
+        title=title,
+        agency=agency,
+        agency_normalized=normalize_agency(agency) if agency else None,
+        region=find_region(agency, title, contacts.address),
+        year=year,
+        format=fmt,
+        period=period,
+        publish_date=doc.publish_date or find_publish_date(paragraphs),
+        contacts=contacts,
+        websites=find_websites(text),
+        sections=sections,
+        cells=tables.cells,
+        checks=checks,
+        warnings=list(doc.warnings) + tables.warnings + check_notes,
+        source_kind=doc.kind,
+        text=text,
+    )
+    return report

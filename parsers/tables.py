@@ -1,0 +1,423 @@
+"""Document tables -> cells of the three standard tables (active, requests, appeals).
+
+Readers give the cells physically present in each row (no span expansion), so rows are read
+from their labels and the value cells that follow the last label, never from column
+positions. A row whose numbers do not fit its columns is recovered only when exactly one
+reading is possible (using the row's own totals where it has them); otherwise it is reported
+in a warning and left out.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import combinations
+from math import comb
+from typing import Callable
+
+from .document import Document, Table
+from .labels import (
+    ACTIVE_DEFAULT_COLS, APPEAL_COLS, APPEAL_HEADER_WORDS, APPEAL_ROW_LABELS, APPEAL_ROWS,
+    COLUMN_UNIT, REQUEST_COLS, REQUEST_HEADER_WORDS, REQUEST_INDEX, REQUEST_ROWS, match_active_col,
+    match_active_row, match_request_row, norm, parse_label_parts,
+)
+from .model import Cell
+from .values import clean_raw, parse_number
+
+_TRAILING_DIGITS = re.compile(r"^(.*?\D)(\d+)$", re.S)
+_ITEM = re.compile(r"第二十条第\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*项")
+_MAX_PARTITIONS = 200_000
+
+
+@dataclass
+class Slot:
+    raw: str
+    value: int | float | None
+    blank: bool
+
+
+@dataclass
+class Row:
+    labels: list[str]  # non-empty label cells, cleaned
+    region: list[Slot]  # the cells after the last label
+    source: list[str]  # the row as printed
+
+    def name(self) -> str:
+        return " / ".join(lb.replace("\n", "") for lb in self.labels) or " ".join(
+            s.raw.strip() for s in self.region)
+
+
+@dataclass
+class TableResult:
+    cells: list[Cell] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    format_votes: dict[str, int] = field(default_factory=lambda: {"2021": 0, "2019": 0})
+    found: set[str] = field(default_factory=set)  # which tables were seen
+
+
+def _split_row(cells: list[str], unit: str | None = None) -> Row:
+    labels: list[str] = []
+    region: list[Slot] = []
+    for c in cells:
+        raw = clean_raw(c)
+        ok, value = parse_number(raw, unit)
+        if ok:
+            region.append(Slot(raw, value, value is None))
+        else:
+            # a label cell: everything before it (blank padding, stray numbers) belongs to labels
+            labels.append(raw.strip())
+            region = []
+    return Row(labels, region, cells)
+
+
+def _reparse(slots: list[Slot], unit: str | None) -> list[Slot]:
+    if unit is None:
+        return slots
+    out = []
+    for s in slots:
+        ok, value = parse_number(s.raw, unit)
+        out.append(Slot(s.raw, value, value is None))
+    return out
+
+
+# ------------------------------------------------------------------ fitting values to columns
+
+Constraint = Callable[[list], bool]
+
+
+def _r3(values: list) -> bool:
+    return (values[6] or 0) == sum(v or 0 for v in values[:6])
+
+
+def _r4_groups(values: list) -> bool:
+    for g in range(0, len(values), 5):
+        chunk = values[g:g + 5]
+        if (chunk[4] or 0) != sum(v or 0 for v in chunk[:4]):
+            return False
+    return True
+
+
+def fit(region: list[Slot], ncols: int, constraint: Constraint | None = None,
+        total_last: bool = False) -> tuple[list[Slot] | None, str | None]:
+    """Fit a row's value cells to ncols columns: (slots or None, note for a warning)."""
+    n = len(region)
+    if n == ncols:
+        return region, None
+    r = list(region)
+    # padding blanks (label cells spanned, empty trailing cells) beyond the column count
+    while len(r) > ncols and r[-1].blank:
+        r.pop()
+    while len(r) > ncols and r[0].blank:
+        r.pop(0)
+    if len(r) == ncols:
+        return r, None
+    nums = [s for s in r if not s.blank]
+    if len(r) > ncols:
+        if len(nums) == ncols:
+            return nums, f"{len(r)} cells for {ncols} columns; the {ncols} numbers read in order"
+        if len(nums) > ncols:
+            readings = {}
+            for i in range(len(nums) - ncols + 1):
+                window = nums[i:i + ncols]
+                values = tuple(s.value for s in window)
+                if constraint is None or constraint(list(values)):
+                    readings.setdefault(values, window)
+            if len(readings) == 1:
+                window = next(iter(readings.values()))
+                return window, (f"{len(nums)} numbers for {ncols} columns; every reading gives the "
+                                f"same values")
+            return None, (f"{len(nums)} numbers for {ncols} columns and {len(readings)} possible "
+                          f"readings; not read")
+        return None, f"{len(nums)} numbers in {len(r)} cells for {ncols} columns; not read"
+    # fewer cells than columns
+    if not nums:
+        return None, None
+    if len(nums) == 1 and total_last:
+        return [Slot("", None, True)] * (ncols - 1) + [nums[0]], (
+            f"a single number for {ncols} columns, read as the total with the other cells blank")
+    return None, f"{len(r)} cells for {ncols} columns; not read"
+
+
+def split_run_together(digits: str, ncols: int, constraint: Constraint | None) -> tuple[list | None, str]:
+    """Digits printed with no separator ("2100003"): the only reading the constraint allows."""
+    n = len(digits)
+    if ncols == 1:
+        return [int(digits)], "number run into the label"
+    if n < ncols or constraint is None:
+        return None, f"digits '{digits}' run together for {ncols} columns; not read"
+    if comb(n - 1, ncols - 1) > _MAX_PARTITIONS:
+        return None, f"digits '{digits}' run together: too many readings; not read"
+    readings = set()
+    for cuts in combinations(range(1, n), ncols - 1):
+        bounds = (0, *cuts, n)
+        parts = [digits[bounds[k]:bounds[k + 1]] for k in range(ncols)]
+        if any(len(p) > 1 and p[0] == "0" for p in parts):
+            continue
+        values = [int(p) for p in parts]
+        if constraint(values):
+            readings.add(tuple(values))
+            if len(readings) > 1:
+                break
+    if len(readings) == 1:
+        return list(next(iter(readings))), f"digits '{digits}' run together; one reading fits the row's total"
+    if not readings:
+        return None, f"digits '{digits}' run together; no reading fits the row's total; not read"
+    return None, f"digits '{digits}' run together; several readings fit the row's total; not read"
+
+
+def _run_together(row: Row) -> tuple[list[str], str] | None:
+    """(labels with the digits removed, digits) when the last label ends in a number."""
+    if not row.labels or any(not s.blank for s in row.region):
+        return None
+    last = unicodedata.normalize("NFKC", row.labels[-1]).strip()
+    m = _TRAILING_DIGITS.match(last)
+    if not m or len(norm(m.group(1))) < 2:
+        return None
+    return row.labels[:-1] + [m.group(1)], m.group(2)
+
+
+# ------------------------------------------------------------------ the three tables
+
+_CTX_WORDS = (
+    ("appeals", ("行政复议", "复议后起诉", "未经复议直接起诉", "结果维持")),
+    ("requests", ("自然人", "申请人情况", "本年新收", "勾稽关系")),
+    ("active", ("第二十条", "信息内容")),
+)
+
+
+def _row_context(row: Row) -> str | None:
+    if not row.labels:
+        return None
+    joined = "".join(row.labels)
+    for ctx, words in _CTX_WORDS:
+        for w in words:
+            if w in joined:
+                return ctx
+    return None
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.res = TableResult()
+        self.seen: set[tuple[str, str, str]] = set()
+        # requests state
+        self.req_expect = 0
+        self.req_group: int | None = None
+        self.req_taken: set[int] = set()
+        # active state
+        self.act_cols: tuple[str, ...] | None = None
+        self.act_item: int | None = None
+        # appeals state
+        self.app_next = 0
+
+    def warn(self, msg: str) -> None:
+        self.res.warnings.append(msg)
+
+    def emit(self, table: str, row: str, cols, slots: list[Slot]) -> None:
+        for col, slot in zip(cols, slots):
+            key = (table, row, col)
+            if key in self.seen:
+                self.warn(f"{table}/{row}/{col}: printed twice; the first reading is kept")
+                continue
+            self.seen.add(key)
+            self.res.cells.append(Cell(table, row, col, slot.value, slot.raw))
+
+    # -- active ---------------------------------------------------------------------------
+    def active(self, row: Row) -> None:
+        joined = "".join(row.labels)
+        if "第二十条" in joined:
+            m = _ITEM.search(joined)
+            self.act_item = None
+            if m:
+                from .labels import cn_number
+                self.act_item = cn_number(m.group(1))
+            self.act_cols = None
+            if len(row.labels) == 1:
+                return
+        if row.labels and norm(row.labels[0]) == norm("信息内容"):
+            cols = []
+            for lb in row.labels[1:]:
+                hit, _ = match_active_col(norm(lb))
+                if hit is None:
+                    self.warn(f"active: column label '{lb}' not recognised")
+                    cols.append(None)
+                    continue
+                cols.append(hit[0])
+                if hit[1]:
+                    self.res.format_votes[hit[1]] += 1
+            self.act_cols = tuple(cols)
+            self.res.found.add("active")
+            return
+        if not row.labels:
+            if any(not s.blank for s in row.region):
+                self.warn(f"active: numbers without a label ({row.name()}); not read")
+            return
+        key, conf = match_active_row(norm(row.labels[-1]))
+        if key is None and len(row.labels) > 1:
+            key, conf = match_active_row(norm("".join(row.labels)))
+        if key is None:
+            if row.region:
+                self.warn(f"active: row '{row.name()}' not recognised; not read")
+            return
+        if conf < 1.0:
+            self.warn(f"active: label '{row.labels[-1]}' read as {key}")
+        self.res.found.add("active")
+        cols = self.act_cols
+        if not cols or None in cols:
+            fmt = "2019" if self.res.format_votes["2019"] > self.res.format_votes["2021"] else "2021"
+            cols = ACTIVE_DEFAULT_COLS[fmt].get(key) or ACTIVE_DEFAULT_COLS["2019"].get(key)
+            if key in ("other_external_services", "centralized_procurement"):
+                self.res.format_votes["2019"] += 1
+        unit = COLUMN_UNIT.get(cols[-1]) if len(cols) == 1 or cols[-1] in COLUMN_UNIT else None
+        region = _reparse(row.region, unit)
+        rt = _run_together(row)
+        if rt is not None:
+            values, note = split_run_together(rt[1], len(cols), None)
+            self.warn(f"active/{key}: {note}")
+            if values is None:
+                return
+            self.emit("active", key, cols, [Slot(str(v), v, False) for v in values])
+            return
+        if unit is not None and len(cols) > 1:
+            region = [Slot(s.raw, parse_number(s.raw, COLUMN_UNIT.get(c))[1], s.blank)
+                      for s, c in zip(region, cols)] + region[len(cols):]
+        slots, note = fit(region, len(cols))
+        if note:
+            self.warn(f"active/{key} ('{row.name()}'): {note}")
+        if slots is None:
+            if not note:
+                self.warn(f"active/{key}: no values printed; not read")
+            return
+        self.emit("active", key, cols, slots)
+
+    # -- requests -------------------------------------------------------------------------
+    def requests(self, row: Row) -> None:
+        self.res.found.add("requests")
+        if not row.labels:
+            if any(not s.blank for s in row.region):
+                self.warn(f"requests: numbers without a label ({row.name()}); not read")
+            return
+        nl = [norm(lb) for lb in row.labels]
+        if any(w in REQUEST_HEADER_WORDS for w in nl) or any("勾稽" in w for w in nl):
+            return  # header rows
+        rt = _run_together(row)
+        labels = rt[0] if rt else row.labels
+        parts = parse_label_parts(tuple(labels))
+        if not row.region and rt is None:
+            # a label-only row: it opens a group ("（三）不予公开" printed on its own)
+            if parts.group is not None:
+                self.req_group = parts.group
+            return
+        idx, conf, how = match_request_row(parts, self.req_expect, self.req_group, frozenset(self.req_taken))
+        if idx is None:
+            self.warn(f"requests: row '{row.name()}' not recognised ({how}); not read")
+            return
+        r = REQUEST_ROWS[idx]
+        if how == "fuzzy":
+            self.warn(f"requests: label '{row.name()}' read as {r.key}")
+        if parts.gtext and r.glabel and parts.group == r.group and parts.gtext != r.glabel \
+                and parts.text != parts.gtext:
+            self.warn(f"requests: group label '{parts.gtext}' printed for （{_cn(r.group)}）{_GROUP_NAMES.get(r.group, '')};"
+                      f" the row is read by its number and sub-rows as {r.key}")
+        self.req_taken.add(idx)
+        self.req_expect = idx + 1
+        if r.group is not None:
+            self.req_group = r.group
+        if r.key == "other":
+            self.res.format_votes["2019"] += 1
+        elif r.key.startswith("other."):
+            self.res.format_votes["2021"] += 1
+        if rt is not None:
+            values, note = split_run_together(rt[1], len(REQUEST_COLS), _r3)
+            self.warn(f"requests/{r.key}: {note}")
+            if values is None:
+                return
+            self.emit("requests", r.key, REQUEST_COLS, [Slot(str(v), v, False) for v in values])
+            return
+        slots, note = fit(row.region, len(REQUEST_COLS), _r3, total_last=True)
+        if note:
+            self.warn(f"requests/{r.key} ('{row.name()}'): {note}")
+        if slots is None:
+            return
+        self.emit("requests", r.key, REQUEST_COLS, slots)
+
+    # -- appeals --------------------------------------------------------------------------
+    def appeals(self, row: Row) -> None:
+        self.res.found.add("appeals")
+        has_numbers = any(not s.blank for s in row.region)
+        key = None
+        if row.labels:
+            nl = [norm(lb) for lb in row.labels]
+            keys = {APPEAL_ROW_LABELS[w] for w in nl if w in APPEAL_ROW_LABELS}
+            headerish = sum(1 for w in nl if w in APPEAL_HEADER_WORDS)
+            if len(keys) == 1 and headerish == 0:
+                key = keys.pop()
+            elif not has_numbers:
+                return  # header rows
+            rt = _run_together(row)
+            if rt is not None and key is None and len(keys) == 0:
+                values, note = split_run_together(rt[1], 15, _r4_groups)
+                self.warn(f"appeals: {note}")
+                if values is not None:
+                    for i, k in enumerate(APPEAL_ROWS):
+                        self.emit("appeals", k, APPEAL_COLS,
+                                  [Slot(str(v), v, False) for v in values[i * 5:i * 5 + 5]])
+                    self.app_next = 3
+                return
+        if not row.region or (not has_numbers and len(row.region) not in (5, 15)):
+            return
+        if key is not None:
+            slots, note = fit(row.region, 5, _r4_groups)
+            if note:
+                self.warn(f"appeals/{key}: {note}")
+            if slots is not None:
+                self.emit("appeals", key, APPEAL_COLS, slots)
+                self.app_next = APPEAL_ROWS.index(key) + 1
+            return
+        remaining = len(APPEAL_ROWS) - self.app_next
+        if remaining <= 0:
+            if has_numbers:
+                self.warn(f"appeals: extra row of numbers ({row.name()}); not read")
+            return
+        width = 5 * remaining if len([s for s in row.region if not s.blank]) > 5 or len(row.region) > 5 else 5
+        slots, note = fit(row.region, width, _r4_groups)
+        if note:
+            self.warn(f"appeals ('{row.name()}'): {note}")
+        if slots is None:
+            return
+        for i in range(width // 5):
+            self.emit("appeals", APPEAL_ROWS[self.app_next], APPEAL_COLS, slots[i * 5:i * 5 + 5])
+            self.app_next += 1
+
+
+_GROUP_NAMES = {1: "予以公开", 2: "部分公开", 3: "不予公开", 4: "无法提供", 5: "不予处理", 6: "其他处理", 7: "总计"}
+
+
+def _cn(n: int | None) -> str:
+    return "一二三四五六七八九十"[n - 1] if n and 1 <= n <= 10 else str(n)
+
+
+def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> TableResult:
+    """All cells of the standard tables. heading_ctx maps a block index to the table kind its
+    section heading announces (used until a row's own labels say otherwise)."""
+    b = _Builder()
+    ctx: str | None = None
+    for bi, block in enumerate(doc.blocks):
+        if not isinstance(block, Table):
+            if heading_ctx and bi in heading_ctx:
+                ctx = heading_ctx[bi]
+            continue
+        if heading_ctx is not None and bi in heading_ctx:
+            ctx = heading_ctx[bi]
+        for cells in block.rows:
+            row = _split_row(cells)
+            new_ctx = _row_context(row)
+            if new_ctx is not None:
+                ctx = new_ctx
+            if ctx == "active":
+                b.active(row)
+            elif ctx == "requests":
+                b.requests(row)
+            elif ctx == "appeals":
+                b.appeals(row)
+    return b.res
