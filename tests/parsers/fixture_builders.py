@@ -278,11 +278,12 @@ def to_docx(seed: SeedReport) -> bytes:
         placed, width = grid(block)
         table = document.add_table(rows=len(block), cols=width)
         table.style = "Table Grid"
+        cells = [row.cells for row in table.rows]  # once: table.cell() rebuilds the grid per call
         for row in placed:
             for r, c, span in row:
-                cell = table.cell(r, c)
+                cell = cells[r][c]
                 if span.rows > 1 or span.cols > 1:
-                    cell = cell.merge(table.cell(r + span.rows - 1, c + span.cols - 1))
+                    cell = cell.merge(cells[r + span.rows - 1][c + span.cols - 1])
                 cell.text = span.text
     out = BytesIO()
     document.save(out)

@@ -1,0 +1,98 @@
+"""DOCX reader: seed reports written by python-docx with merged cells; hostile packages."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from parsers.errors import UnreadableInput
+from parsers.readers import read
+from parsers.readers import docx as docx_reader
+from tests.conftest import SEED_FILES
+from tests.parsers.fixture_builders import expected_document, seed_reports, to_docx
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture(scope="module")
+def seed_docx() -> bytes:
+    return to_docx(seed_reports()[SEED_FILES[0]])
+
+
+def _repacked(data: bytes, replace: dict[str, bytes]) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, replace.pop(info.filename, None) or source.read(info))
+        for name, content in replace.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("seed_file", SEED_FILES)
+def test_seed_docx_reads_as_its_document(seed_file: str) -> None:
+    seed = seed_reports()[seed_file]
+    document = read(to_docx(seed), DOCX_TYPE)
+    assert document.kind == "docx"
+    assert document.blocks == expected_document(seed, "docx").blocks
+    assert document.title == expected_document(seed, "docx").blocks[0]
+
+
+def test_merged_cells_appear_once(seed_docx: bytes) -> None:
+    tables = read(seed_docx).tables()
+    requests = tables[1].rows
+    assert requests[0][0].startswith("（本列数据的勾稽关系")
+    assert len(requests[0]) == 2 and len(requests[1]) == 3 and len(requests[2]) == 5
+    assert requests[5][:2] == ["三、本年度办理结果", "（一）予以公开"]
+    assert requests[6][0].startswith("（二）部分公开") and len(requests[6]) == 8
+
+
+def test_zip_bomb_is_refused_before_parsing(seed_docx: bytes) -> None:
+    bomb = _repacked(seed_docx, {"word/media/padding.bin": b"\0" * (8 * 1024 * 1024)})
+    assert len(bomb) < 200_000
+    with pytest.raises(UnreadableInput, match="ZIP bomb"):
+        read(bomb, DOCX_TYPE)
+
+
+def test_uncompressed_total_is_capped(seed_docx: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED_BYTES", 50_000)
+    with pytest.raises(UnreadableInput, match="uncompressed"):
+        read(seed_docx, DOCX_TYPE)
+
+
+def test_entity_expansion_and_external_entities_are_refused(seed_docx: bytes, tmp_path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("nianbao-canary")
+    xml = zipfile.ZipFile(io.BytesIO(seed_docx)).read("word/document.xml").decode()
+    head, body = xml.split("?>", 1)
+    dtd = ('<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+           f'<!ENTITY x SYSTEM "file://{secret}">]>')
+    hostile = head + "?>" + dtd + body.replace("一、总体情况", "一、总体情况&b;&x;", 1)
+    with pytest.raises(UnreadableInput, match="DTD"):
+        read(_repacked(seed_docx, {"word/document.xml": hostile.encode()}), DOCX_TYPE)
+
+
+def test_zip_that_is_not_a_word_document() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(UnreadableInput, match="not a Word document"):
+        read(out.getvalue(), DOCX_TYPE)
+
+
+def test_truncated_docx_is_a_clear_error(seed_docx: bytes) -> None:
+    with pytest.raises(UnreadableInput, match="^docx: "):
+        read(seed_docx[: len(seed_docx) // 2], DOCX_TYPE)
+
+
+def test_missing_part_is_a_clear_error(seed_docx: bytes) -> None:
+    source = zipfile.ZipFile(io.BytesIO(seed_docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.filename != "word/styles.xml":
+                target.writestr(info, source.read(info))
+    with pytest.raises(UnreadableInput, match="^docx: "):
+        read(out.getvalue(), DOCX_TYPE)
