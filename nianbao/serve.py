@@ -1,0 +1,103 @@
+"""`nianbao serve`: the archive as a read-only Datasette site (metadata.yml + plugins/)."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from datasette.app import Datasette
+
+from archive import search_index
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = ROOT / "metadata.yml"
+PLUGINS_DIR = ROOT / "plugins"
+TEMPLATES_DIR = PLUGINS_DIR / "templates"
+# metadata.yml describes the database under this name; a file with another name gets the
+# same description (Datasette names a database after its file's stem).
+METADATA_DB_NAME = "nianbao"
+
+SETTINGS: dict[str, Any] = {
+    "sql_time_limit_ms": 2000,
+    "facet_time_limit_ms": 500,
+    # facet suggestions run extra queries on every table page: too costly on 10M cells
+    "suggest_facets": False,
+    "default_page_size": 50,
+}
+
+
+def ensure_search_index(db_path: str) -> bool:
+    """Build the search index if it is missing or stale (a report count that differs).
+
+    Runs before Datasette opens the file immutable, which forbids any later write.
+    Returns True when it (re)built the index."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        if search_index.has_search_index(conn) and _index_count_matches(conn):
+            return False
+        search_index.rebuild(conn)
+        return True
+    finally:
+        conn.close()
+
+
+def _index_count_matches(conn: sqlite3.Connection) -> bool:
+    indexed = conn.execute(f"SELECT count(*) FROM {search_index.TRACK_TABLE}").fetchone()[0]
+    reports = conn.execute("SELECT count(*) FROM reports WHERE current_version_id IS NOT NULL"
+                           ).fetchone()[0]
+    return indexed == reports
+
+
+def load_metadata(db_name: str, warc_dir: str | None = None) -> dict[str, Any]:
+    """metadata.yml, pointed at the database `db_name` and at the WARC directory."""
+    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    metadata["databases"] = {db_name: metadata["databases"][METADATA_DB_NAME]}
+    for dashboard in metadata["plugins"]["datasette-dashboards"].values():
+        for item in [*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()]:
+            if "db" in item:
+                item["db"] = db_name
+    if warc_dir:
+        metadata["plugins"].setdefault("nianbao", {})["warc_dir"] = warc_dir
+    return metadata
+
+
+def build_datasette(db_path: str, warc_dir: str | None = None) -> Datasette:
+    """The site as served: immutable database, our metadata, plugins and templates."""
+    ensure_search_index(db_path)
+    metadata = load_metadata(Path(db_path).stem, warc_dir)
+    return Datasette(immutables=[db_path], metadata=metadata, plugins_dir=str(PLUGINS_DIR),
+                     template_dir=str(TEMPLATES_DIR), settings=SETTINGS)
+
+
+def serve(db_path: str, port: int = 8001, host: str = "127.0.0.1",
+          warc_dir: str | None = None) -> None:
+    """Serve the archive until interrupted (blocks)."""
+    import uvicorn
+
+    if not Path(db_path).is_file():
+        raise FileNotFoundError(f"no archive database at {db_path}")
+    datasette = build_datasette(db_path, warc_dir)
+    asyncio.run(datasette.invoke_startup())
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        print(f"serving {args.db} on http://{args.host}:{args.port}/", flush=True)
+        serve(args.db, port=args.port, host=args.host, warc_dir=args.warc_dir)
+    except (FileNotFoundError, sqlite3.DatabaseError) as exc:
+        print(f"nianbao serve: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("serve", help="serve the archive read-only with Datasette")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--warc-dir", help="WARC directory (default: warc/ next to the database)")
+    parser.set_defaults(func=_run)
