@@ -17,6 +17,8 @@ METADATA_FIELDS = ("title", "agency_printed", "format", "period", "contact_addre
                    "contact_phone", "contact_postcode", "contact_email", "websites",
                    "province", "city", "county")
 
+TABLE_SECTIONS = ("active", "requests", "appeals")  # sections printed as the three tables
+
 CellRow = tuple[str, str, str, float | int | None, str]  # tbl, row_key, col_key, value, raw
 
 
@@ -35,11 +37,14 @@ class Snapshot:
     warnings: list[str] = field(default_factory=list)
     parser_version: str = PARSER_VERSION
 
+    def compared_sections(self) -> dict[str, str]:
+        return compared_sections(self.sections, {t for t, *_ in self.cells})
+
     @property
     def content_hash(self) -> str:
         canonical = {
             "metadata": self.metadata,
-            "sections": {k: v for k, v in sorted(self.sections.items()) if v},
+            "sections": self.compared_sections(),
             "cells": sorted((f"{t}/{r}/{c}", _canonical_number(v)) for t, r, c, v, _ in self.cells),
         }
         blob = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -47,6 +52,14 @@ class Snapshot:
 
     def cell_values(self) -> dict[str, float | int | None]:
         return {f"{t}/{r}/{c}": v for t, r, c, v, _ in self.cells}
+
+
+def compared_sections(sections: dict[str, str], tables_read: set[str]) -> dict[str, str]:
+    """The section texts that count as content: narrative sections, and a table section's
+    text only when its cells could not be read (else the cells stand for it, and its text
+    would turn a mere layout difference, e.g. "0" printed as "0   ", into a version)."""
+    return {k: v for k, v in sorted(sections.items())
+            if v and not (k in TABLE_SECTIONS and k in tables_read)}
 
 
 def _canonical_number(value: float | int | None) -> float | None:

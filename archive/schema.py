@@ -20,17 +20,12 @@ _TABLES: list[tuple[str, dict, dict]] = [
                   "warc_record_id": str, "site_id": str,
                   "link_text": str, "agency_hint": str, "year_hint": int, "outcome": str,
                   "report_id": int, "version_id": int, "error": str},
-     {"pk": "id", "not_null": ["url", "sha256"],
-      # captures -> reports/versions closes a cycle (versions.capture_id -> captures);
-      # SQLite resolves references at write time, so declaring them here is fine.
-      "foreign_keys": [("site_id", "sites", "id"), ("report_id", "reports", "id"),
-                       ("version_id", "versions", "id")]}),
+     {"pk": "id", "not_null": ["url", "sha256"], "foreign_keys": [("site_id", "sites", "id")]}),
     ("reports", {"id": int, "agency_id": int, "year": int, "title": str, "url": str,
                  "site_id": str, "first_seen": str, "last_seen": str,
                  "current_version_id": int, "status": str, "removed_at": str},
      {"pk": "id", "not_null": ["agency_id", "year", "status"],
-      "foreign_keys": [("agency_id", "agencies", "id"), ("site_id", "sites", "id"),
-                       ("current_version_id", "versions", "id")]}),
+      "foreign_keys": [("agency_id", "agencies", "id"), ("site_id", "sites", "id")]}),
     ("versions", {"id": int, "report_id": int, "seq": int, "content_hash": str,
                   "capture_id": int, "title": str, "agency_printed": str, "format": str,
                   "period": str, "publish_date": str, "contact_address": str,
@@ -80,6 +75,11 @@ SELECT v.version_id, k.tbl, k.row_key, k.col_key, v.value,
 FROM cell_values v JOIN cell_keys k ON k.id = v.key_id
 """
 
+# These close cycles (versions -> captures and reports): added once the referenced tables exist.
+_LATE_FOREIGN_KEYS = [("reports", "current_version_id", "versions", "id"),
+                      ("captures", "report_id", "reports", "id"),
+                      ("captures", "version_id", "versions", "id")]
+
 _INDEXES: list[tuple[str, list[str], bool]] = [
     ("agencies", ["name"], True),
     ("reports", ["agency_id", "year"], True),
@@ -107,8 +107,30 @@ def connect(path: str) -> sqlite_utils.Database:
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
+    """Create the tables once; later opens only read PRAGMA user_version."""
+    if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
+    # Several crawler processes may open a fresh database at once: one creates, others wait.
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            _create(db)
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    if db.conn.in_transaction:  # sqlite-utils' add_foreign_keys commits on its own
+        db.execute("COMMIT")
+
+
+def _create(db: sqlite_utils.Database) -> None:
     for name, columns, options in _TABLES:
         db.create_table(name, columns, if_not_exists=True, **options)
+    existing = {(fk.table, fk.column) for t in ("reports", "captures")
+                for fk in db[t].foreign_keys}
+    late = [fk for fk in _LATE_FOREIGN_KEYS if fk[:2] not in existing]
+    if late:
+        db.add_foreign_keys(late)
     db.execute(_CELL_VALUES_SQL)
     # cells by (tbl, row_key, col_key): the cell_keys unique index finds the key, this one its values
     db.execute("CREATE INDEX IF NOT EXISTS idx_cell_values_key ON cell_values (key_id, version_id)")

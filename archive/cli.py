@@ -1,0 +1,154 @@
+"""`nianbao ingest | missing | changes | reparse`: the archive from the command line."""
+from __future__ import annotations
+
+import argparse
+import mimetypes
+import sys
+import urllib.error
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+from . import expected
+from .capture import Capture
+from .store import Archive
+
+FETCH_TIMEOUT_S = 30
+_USER_AGENT = "nianbao-archive/0.1"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    ingest = subparsers.add_parser("ingest", help="archive report files or URLs")
+    ingest.add_argument("inputs", nargs="+", metavar="FILE|URL")
+    ingest.add_argument("--url", help="the URL a FILE was published at (one FILE only)")
+    ingest.add_argument("--agency", help="the publishing agency, when the report does not say")
+    ingest.add_argument("--year", type=int, help="the reporting year, when the report does not say")
+    ingest.set_defaults(func=cmd_ingest)
+
+    missing = subparsers.add_parser("missing", help="reports late or missing by their deadline")
+    missing.add_argument("--as-of", type=date.fromisoformat, help="date (YYYY-MM-DD), default today")
+    missing.add_argument("--all", action="store_true", help="also list found and pending reports")
+    missing.set_defaults(func=cmd_missing)
+
+    changes = subparsers.add_parser("changes", help="cell, paragraph and metadata changes")
+    changes.add_argument("--since", type=date.fromisoformat, help="detected on or after DATE")
+    changes.set_defaults(func=cmd_changes)
+
+    reparse = subparsers.add_parser("reparse", help="re-parse every version from its WARC original")
+    reparse.set_defaults(func=cmd_reparse)
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+def fetch(url: str) -> Capture:
+    """GET a URL with urllib (http and https only); HTTP errors come back as a status."""
+    request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:
+            return Capture(url=url, final_url=response.geturl(), status=response.status,
+                           body=response.read(), headers=dict(response.headers.items()),
+                           content_type=response.headers.get("Content-Type"))
+    except urllib.error.HTTPError as exc:
+        return Capture(url=url, status=exc.code, body=exc.read() or b"",
+                       headers=dict(exc.headers.items()) if exc.headers else {})
+
+
+def _capture_for(item: str, args: argparse.Namespace) -> Capture:
+    if _is_url(item):
+        capture = fetch(item)
+    else:
+        path = Path(item)
+        capture = Capture(url=args.url or path.resolve().as_uri(), body=path.read_bytes(),
+                          content_type=mimetypes.guess_type(path.name)[0])
+    capture.agency_hint, capture.year_hint = args.agency, args.year
+    return capture
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    if args.url and len(args.inputs) > 1:
+        print("nianbao ingest: --url names one FILE's address; give one FILE", file=sys.stderr)
+        return 2
+    failures = 0
+    with Archive(args.db) as archive:
+        for item in args.inputs:
+            try:
+                capture = _capture_for(item, args)
+            except (OSError, ValueError) as exc:  # unreadable file, unreachable host, bad URL
+                print(f"{item}\tfailed\t{exc}")
+                failures += 1
+                continue
+            if capture.status in (404, 410):
+                removed = archive.mark_gone(capture.url, capture.status)
+                print(f"{item}\tgone (HTTP {capture.status})\tremoved reports: {removed or 'none'}")
+                continue
+            if capture.status >= 400:
+                print(f"{item}\tfailed\tHTTP {capture.status}")
+                failures += 1
+                continue
+            result = archive.ingest(capture)
+            detail = result.error or (f"report {result.report_id} version {result.version_id}"
+                                      if result.report_id else "")
+            if result.changed_cells:
+                detail += f", {result.changed_cells} cells changed"
+            print(f"{item}\t{result.outcome}\t{detail}")
+            failures += result.outcome == "error"
+    return 1 if failures else 0
+
+
+def _table(header: tuple[str, ...], rows: list[tuple]) -> None:
+    cells = [header, *[tuple("" if v is None else str(v) for v in row) for row in rows]]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(header))]
+    for row in cells:
+        print("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths)).rstrip())
+
+
+def _width(text: str) -> int:
+    # CJK characters take two terminal columns
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def cmd_missing(args: argparse.Namespace) -> int:
+    as_of = args.as_of or expected.today_in_china()
+    with Archive(args.db) as archive:
+        archive.refresh_expected(as_of)
+        statuses = ("found", "late", "missing", "pending") if args.all else ("late", "missing")
+        rows = archive.conn.execute(
+            "SELECT a.name, e.year, e.deadline, e.status, e.first_seen FROM expected_reports e "
+            f"JOIN agencies a ON a.id = e.agency_id WHERE e.status IN "
+            f"({', '.join('?' * len(statuses))}) ORDER BY a.name, e.year", statuses).fetchall()
+    table = []
+    for name, year, due, status, first_seen in rows:
+        seen = expected.china_date(first_seen) if first_seen else as_of
+        overdue = (seen - date.fromisoformat(due)).days
+        table.append((name, year, due, status, overdue if overdue > 0 else ""))
+    _table(("agency", "year", "deadline", "status", "days overdue"), table)
+    print(f"{len(table)} reports {'/'.join(statuses)} as of {as_of.isoformat()}")
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    since = args.since.isoformat() if args.since else ""
+    with Archive(args.db) as archive:
+        rows = archive.conn.execute(
+            "SELECT c.detected_at, a.name, r.year, c.kind, c.key, c.old, c.new, c.cause "
+            "FROM changes c JOIN reports r ON r.id = c.report_id "
+            "JOIN agencies a ON a.id = r.agency_id WHERE c.detected_at >= ? "
+            "ORDER BY c.detected_at, c.id", (since,)).fetchall()
+    _table(("detected", "agency", "year", "kind", "key", "old", "new", "cause"),
+           [(*row[:5], _short(row[5]), _short(row[6]), row[7]) for row in rows])
+    print(f"{len(rows)} changes" + (f" since {since}" if since else ""))
+    return 0
+
+
+def _short(text: str | None, limit: int = 40) -> str | None:
+    return text if text is None or len(text) <= limit else text[:limit - 1] + "…"
+
+
+def cmd_reparse(args: argparse.Namespace) -> int:
+    with Archive(args.db) as archive:
+        stats = archive.reparse()
+    print(f"re-parsed {stats['versions']} versions: {stats['changed']} changed "
+          f"({stats['changes']} changes, cause 'parser'), {stats['errors']} failed to parse")
+    return 0
