@@ -11,6 +11,8 @@ from .model import Cell, Check
 
 _REQUEST_KEYS = tuple(r.key for r in REQUEST_ROWS)
 APPLICANT_COLS = REQUEST_COLS[:6]
+_R1_LEFT = ("new_received", "carried_over")
+_R1_RIGHT = ("results_total", "carried_forward")
 
 
 def _fmt(v) -> str:
@@ -21,84 +23,75 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def _eq(a, b) -> bool:
-    return abs(a - b) < 1e-9
+def _side(cells: list[Cell], names: tuple[str, ...]) -> tuple[float, str]:
+    total = 0
+    for c in cells:
+        if c.value is not None:
+            total += c.value
+    if len(cells) == 1:
+        return total, f"{names[0]} {_fmt(cells[0].value)}"
+    if len(cells) > 6:
+        nonzero = ", ".join(f"{n} {_fmt(c.value)}" for n, c in zip(names, cells) if c.value)
+        text = f"{names[0]} + … + {names[-1]} ({len(cells)} rows; "
+        text += f"non-zero: {nonzero})" if nonzero else "all 0)"
+        return total, f"{text} = {_fmt(total)}"
+    return total, " + ".join(f"{n} {_fmt(c.value)}" for n, c in zip(names, cells)) + f" = {_fmt(total)}"
 
 
-class _Side:
-    """One side of an equation: a sum of cells."""
-
-    def __init__(self, cells: list[Cell], short) -> None:
-        self.cells = cells
-        self.total = sum(c.value or 0 for c in cells)
-        self.blanks = [c for c in cells if c.value is None]
-        self.short = short
-
-    def text(self) -> str:
-        names = [self.short(c) for c in self.cells]
-        if len(names) > 6:
-            nonzero = [f"{self.short(c)} {_fmt(c.value)}" for c in self.cells if c.value]
-            listed = f"{names[0]} + … + {names[-1]} ({len(names)} cells"
-            listed += f"; non-zero: {', '.join(nonzero)})" if nonzero else "; all 0)"
-            return f"{listed} = {_fmt(self.total)}"
-        if len(names) == 1:
-            return f"{names[0]} = {_fmt(self.cells[0].value)}"
-        return " + ".join(f"{n} {_fmt(c.value)}" for n, c in zip(names, self.cells)) + f" = {_fmt(self.total)}"
-
-
-def _check(rule: str, scope: str, left: _Side, right: _Side) -> Check:
-    ok = _eq(left.total, right.total)
-    blanks = left.blanks + right.blanks
-    detail = f"{scope}: {left.text()} {'=' if ok else '≠'} {right.text()}"
+def _check(rule: str, scope: str, left: list[Cell], lnames, right: list[Cell], rnames) -> Check:
+    lt, ltext = _side(left, lnames)
+    rt, rtext = _side(right, rnames)
+    ok = abs(lt - rt) < 1e-9
+    detail = f"{scope}: {ltext} {'=' if ok else '≠'} {rtext}"
+    blanks = [c.key for c in left + right if c.value is None]
     if blanks:
-        detail += f"; blank cells counted as 0: {', '.join(left.short(c) for c in blanks)}"
-    return Check(rule, ok, detail, [c.key for c in left.cells + right.cells])
+        detail += f"; blank cells counted as 0: {', '.join(blanks)}"
+    return Check(rule, ok, detail, [c.key for c in left + right])
 
 
 def run_checks(cells: list[Cell], fmt: str, year: int | None) -> tuple[list[Check], list[str]]:
     by = {(c.table, c.row, c.col): c for c in cells}
+    get = by.get
     checks: list[Check] = []
     notes: list[str] = []
-    req_present = any(c.table == "requests" for c in cells)
-    if req_present:
-        rowname = lambda c: c.row  # noqa: E731
-        colname = lambda c: c.col  # noqa: E731
+    if any(c.table == "requests" for c in cells):
         outcome = OUTCOME_ROWS_2019 if any(("requests", "other", col) in by for col in REQUEST_COLS) \
             else OUTCOME_ROWS_2021
         for col in REQUEST_COLS:
-            # R1
-            need = ("new_received", "carried_over", "results_total", "carried_forward")
-            got = [by.get(("requests", r, col)) for r in need]
-            if all(got):
-                checks.append(_check("R1", f"requests column {col}", _Side(got[:2], rowname),
-                                     _Side(got[2:], rowname)))
-            elif any(got):
-                notes.append(f"R1 not checked for column {col}: rows not read: "
-                             f"{', '.join(r for r, g in zip(need, got) if not g)}")
-            # R2
-            total = by.get(("requests", "results_total", col))
-            parts = [by.get(("requests", r, col)) for r in outcome]
+            # R1: new_received + carried_over = results_total + carried_forward
+            left = [get(("requests", r, col)) for r in _R1_LEFT]
+            right = [get(("requests", r, col)) for r in _R1_RIGHT]
+            if all(left) and all(right):
+                checks.append(_check("R1", f"requests column {col}", left, _R1_LEFT, right, _R1_RIGHT))
+            elif any(left) or any(right):
+                missing = [r for r, g in zip(_R1_LEFT + _R1_RIGHT, left + right) if not g]
+                notes.append(f"R1 not checked for column {col}: rows not read: {', '.join(missing)}")
+            # R2: results_total = sum of the outcome rows
+            total = get(("requests", "results_total", col))
+            parts = [get(("requests", r, col)) for r in outcome]
             if total and all(parts):
-                checks.append(_check("R2", f"requests column {col}", _Side([total], rowname),
-                                     _Side(parts, rowname)))
+                checks.append(_check("R2", f"requests column {col}", [total], ("results_total",),
+                                     parts, outcome))
             elif total or any(parts):
                 missing = [r for r, p in zip(outcome, parts) if not p] + ([] if total else ["results_total"])
                 notes.append(f"R2 not checked for column {col}: rows not read: {', '.join(missing)}")
-        # R3
+        # R3: total = sum of the six applicant columns, every row
         for key in _REQUEST_KEYS:
-            total = by.get(("requests", key, "total"))
-            parts = [by.get(("requests", key, c)) for c in APPLICANT_COLS]
-            if total and all(parts):
-                checks.append(_check("R3", f"requests row {key}", _Side([total], colname),
-                                     _Side(parts, colname)))
-    # R4
+            total = get(("requests", key, "total"))
+            if total is None:
+                continue
+            parts = [get(("requests", key, c)) for c in APPLICANT_COLS]
+            if all(parts):
+                checks.append(_check("R3", f"requests row {key}", [total], ("total",), parts, APPLICANT_COLS))
+    # R4: total = upheld + corrected + other + pending, every row of appeals
     for key in APPEAL_ROWS:
-        total = by.get(("appeals", key, "total"))
-        parts = [by.get(("appeals", key, c)) for c in APPEAL_COLS[:4]]
-        if total and all(parts):
-            checks.append(_check("R4", f"appeals row {key}", _Side([total], lambda c: c.col),
-                                 _Side(parts, lambda c: c.col)))
-    # R5
+        total = get(("appeals", key, "total"))
+        if total is None:
+            continue
+        parts = [get(("appeals", key, c)) for c in APPEAL_COLS[:4]]
+        if all(parts):
+            checks.append(_check("R4", f"appeals row {key}", [total], ("total",), parts, APPEAL_COLS[:4]))
+    # R5: the format fits the reporting year
     if year is not None:
         expected = "none" if year <= 2018 else ("2019" if year <= 2020 else "2021")
         ok = fmt == expected

@@ -29,11 +29,14 @@ _ITEM = re.compile(r"第二十条第\s*[（(]\s*([一二三四五六七八九十
 _MAX_PARTITIONS = 200_000
 
 
-@dataclass
+@dataclass(slots=True)
 class Slot:
     raw: str
     value: int | float | None
     blank: bool
+
+
+_BLANK = Slot("", None, True)
 
 
 @dataclass
@@ -59,6 +62,12 @@ def _split_row(cells: list[str], unit: str | None = None) -> Row:
     labels: list[str] = []
     region: list[Slot] = []
     for c in cells:
+        if not c:
+            region.append(_BLANK)
+            continue
+        if c.isdigit() and c.isascii():  # the hot path: a plain count
+            region.append(Slot(c, int(c), False))
+            continue
         raw = clean_raw(c)
         ok, value = parse_number(raw, unit)
         if ok:
@@ -214,13 +223,13 @@ class _Builder:
         self.res.warnings.append(msg)
 
     def emit(self, table: str, row: str, cols, slots: list[Slot]) -> None:
+        if (table, row) in self.seen:
+            self.warn(f"{table}/{row}: printed twice; the first reading is kept")
+            return
+        self.seen.add((table, row))
+        append = self.res.cells.append
         for col, slot in zip(cols, slots):
-            key = (table, row, col)
-            if key in self.seen:
-                self.warn(f"{table}/{row}/{col}: printed twice; the first reading is kept")
-                continue
-            self.seen.add(key)
-            self.res.cells.append(Cell(table, row, col, slot.value, slot.raw))
+            append(Cell(table, row, col, slot.value, slot.raw))
 
     # -- active ---------------------------------------------------------------------------
     def active(self, row: Row) -> None:

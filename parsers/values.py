@@ -31,9 +31,12 @@ _UNIT_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万": Decimal(10000),
 COLUMN_UNITS = {"10k_yuan": Decimal(10000), "yuan": Decimal(1)}
 
 
+_ARTIFACT_HINT = re.compile(r"[\[{\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
 def clean_raw(text: str) -> str:
     """Remove layout artifacts; keep everything else as printed (spaces included)."""
-    if "[" in text or "{" in text or not text.isascii():
+    if _ARTIFACT_HINT.search(text):
         return _ARTIFACTS.sub("", text)
     return text
 
