@@ -35,8 +35,8 @@ class SiteMap:
              header_charset: bool = True) -> None:
         meta = f'<meta http-equiv="Content-Type" content="text/html; charset={encoding}">'
         text = (f"<!DOCTYPE html><html><head>{meta}<title>{html.escape(title)}</title></head>"
-                f'<body><div class="chrome">{CHROME}</div><h1>{html.escape(title)}</h1>\n'
-                f"{body}\n</body></html>")
+                f"<body><h1>{html.escape(title)}</h1>\n{body}\n"
+                f'<div class="footer">{CHROME}</div></body></html>')
         ctype = f"text/html; charset={encoding}" if header_charset else "text/html"
         self.pages[path] = Page(text.encode(encoding), ctype, chrome_encoding=encoding)
 

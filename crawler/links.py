@@ -1,0 +1,103 @@
+"""Links out of a list or report page, in every shape the registry's CMSes use.
+
+Plain anchors and iframes (pdf.js `viewer.html?file=`), Hanweb JCMS datastores (records in
+CDATA inside `<script type="text/xml">`, further pages from dataproxy.jsp), TRS WCM
+`createPageHTML(total, current, "index", "html")`. Hand-written: each CMS's paging is inline
+JavaScript that no link extractor runs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+
+from parsel import Selector
+from scrapy.http import TextResponse
+
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".txt")
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[", re.S)
+_TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,"
+                        r"\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
+_HANWEB_NUMBER = r"['\"]?{}['\"]?\s*[:=]\s*['\"]?(\d+)"
+_HANWEB_PROXY = re.compile(r"proxyUrl\s*[:=]\s*['\"]([^'\"]+)['\"]")
+_HANWEB_PARAMS = re.compile(r"ajaxParam\s*[:=]\s*\{(.*?)\}", re.S)
+_JS_PAIR = re.compile(r"['\"]?(\w+)['\"]?\s*:\s*(?:['\"]([^'\"]*)['\"]|([^,}\s]+))")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+    generated: bool = False  # a list page computed from a CMS pager, not an anchor
+
+
+def is_attachment(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS)
+
+
+def _text(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def _anchors(selector: Selector, base: str) -> list[Link]:
+    out = []
+    for a in selector.css("a[href]"):
+        href = (a.attrib.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        text = _text(" ".join(a.css("::text").getall()))
+        title = _text(a.attrib.get("title") or "")
+        out.append(Link(urljoin(base, href), title if len(title) > len(text) else text))
+    return out
+
+
+def _frames(selector: Selector, base: str) -> list[Link]:
+    """iframe/embed/object targets; a pdf.js viewer's `file=` names the document itself."""
+    out = []
+    for src in selector.css("iframe::attr(src), embed::attr(src), object::attr(data)").getall():
+        url = urljoin(base, src.strip())
+        files = parse_qs(urlsplit(url).query).get("file")
+        out.append(Link(urljoin(url, files[0]) if files else url, ""))
+    return out
+
+
+def _hanweb_pages(text: str, base: str, inline_records: int) -> list[Link]:
+    """dataproxy.jsp requests for the records past those inlined in the page."""
+    proxy = _HANWEB_PROXY.search(text)
+    total = re.search(_HANWEB_NUMBER.format("totalRecord"), text)
+    if not (proxy and total):
+        return []
+    per_page_match = re.search(_HANWEB_NUMBER.format("perPage"), text)
+    per_page = int(per_page_match.group(1)) if per_page_match else 15
+    params_match = _HANWEB_PARAMS.search(text)
+    params = {k: q or v for k, q, v in
+              _JS_PAIR.findall(params_match.group(1))} if params_match else {}
+    out = []
+    for start in range(max(inline_records, per_page) + 1, int(total.group(1)) + 1, per_page):
+        query = {"startrecord": start, "endrecord": start + per_page - 1, "perpage": per_page,
+                 **params}
+        out.append(Link(urljoin(base, proxy.group(1)) + "?" + urlencode(query), "", True))
+    return out
+
+
+def _trs_pages(text: str, base: str) -> list[Link]:
+    out = []
+    for total, _current, name, ext in _TRS_PAGER.findall(text):
+        out += [Link(urljoin(base, f"{name}.{ext}" if n == 0 else f"{name}_{n}.{ext}"), "", True)
+                for n in range(int(total))]
+    return out
+
+
+def page_links(response: TextResponse) -> list[Link]:
+    """Every link a page offers: anchors (incl. Hanweb records), frames, CMS-generated pages."""
+    text, base = response.text, response.url
+    links = _anchors(response.selector, base) + _frames(response.selector, base)
+    records = _CDATA.findall(text)
+    for record in records:
+        links += _anchors(Selector(text=record), base)
+    if "<record" in text or "proxyUrl" in text:
+        links += _hanweb_pages(text, base, len(_RECORD.findall(text)))
+    if "createPageHTML" in text:
+        links += _trs_pages(text, base)
+    return links

@@ -1,0 +1,101 @@
+"""Run one crawl in this process (Scrapy's CrawlerProcess) and report what it did.
+
+The crawl directory holds the HTTP cache (validators for conditional GETs: what makes a recrawl
+cheap) and Scrapy's JOBDIR (the pending queue: what makes a stopped crawl resumable).
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+
+from .registry import DEFAULT_SITES, load_sites
+from .spiders.reports import ReportSpider
+
+logger = logging.getLogger(__name__)
+RUNNING = "RUNNING"  # present in the job directory while a crawl runs
+
+
+@dataclass
+class CrawlSummary:
+    finish_reason: str
+    sites: int
+    pages: int
+    new: int
+    revised: int
+    removed: int
+    errors: int
+    stats: dict[str, Any]
+
+    def lines(self) -> list[str]:
+        return [f"crawl {self.finish_reason}: {self.sites} sites, {self.pages} pages",
+                f"reports: {self.new} new, {self.revised} revised, {self.removed} removed",
+                f"errors: {self.errors}"]
+
+
+def default_crawl_dir(db: str) -> Path:
+    return Path(db).with_suffix(".crawl")
+
+
+def prepare_jobdir(crawl_dir: Path) -> Path:
+    """The JOBDIR for this run. A job left by a killed process (RUNNING still there) may hold a
+    torn queue: it is dropped and the sites are re-walked; the HTTP cache turns pages already
+    fetched into conditional requests, and the archive's identity makes re-ingest harmless."""
+    job = crawl_dir / "job"
+    if (job / RUNNING).exists():
+        logger.warning("the crawl in %s did not stop cleanly: re-walking from the start", job)
+        shutil.rmtree(job)
+    job.mkdir(parents=True, exist_ok=True)
+    (job / RUNNING).touch()
+    return job
+
+
+def finish_jobdir(job: Path, finish_reason: str) -> None:
+    if finish_reason == "finished":  # complete: the next run is a new crawl
+        shutil.rmtree(job, ignore_errors=True)
+    else:  # stopped cleanly (signal, close): resumable from the saved queue
+        (job / RUNNING).unlink(missing_ok=True)
+
+
+def crawl_settings(db: str, sites_file: str, crawl_dir: Path, job: Path,
+                   private_hosts: list[str], overrides: dict[str, str]) -> Settings:
+    settings = get_project_settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("NIANBAO_DB", db)
+    settings.set("NIANBAO_SITES", sites_file)
+    settings.set("NIANBAO_PRIVATE_HOSTS", private_hosts)
+    settings.set("HTTPCACHE_DIR", str((crawl_dir / "httpcache").resolve()))
+    settings.set("JOBDIR", str(job))
+    for key, value in overrides.items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(db: str, sites_file: str | None = None, only: list[str] | None = None,
+              crawl_dir: str | None = None, overrides: dict[str, str] | None = None) -> CrawlSummary:
+    """Crawl the registry's sites once into the archive at `db`. Blocks; once per process."""
+    sites_path = str(sites_file or DEFAULT_SITES)
+    sites = load_sites(sites_path, only)
+    directory = Path(crawl_dir) if crawl_dir else default_crawl_dir(db)
+    job = prepare_jobdir(directory)
+    private = sorted({d for s in sites if s.allow_private_network for d in s.domains})
+    settings = crawl_settings(db, sites_path, directory, job, private, overrides or {})
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(ReportSpider)
+    process.crawl(crawler, sites=sites)
+    process.start()
+    stats = crawler.stats.get_stats()
+    reason = str(stats.get("finish_reason", "unknown"))
+    finish_jobdir(job, reason)
+    return CrawlSummary(
+        finish_reason=reason, sites=len(sites), pages=stats.get("response_received_count", 0),
+        new=stats.get("nianbao/new_report", 0), revised=stats.get("nianbao/revised", 0),
+        removed=stats.get("nianbao/removed", 0),
+        errors=stats.get("nianbao/fetch_errors", 0) + stats.get("nianbao/error", 0),
+        stats=stats)

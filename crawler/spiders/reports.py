@@ -1,0 +1,136 @@
+"""One spider for every registered site: no per-site code, only the registry's hints.
+
+Start pages and list pages are walked for three kinds of link: report candidates (a report title,
+or an attachment titled as one), columns (政府信息公开, 法定主动公开内容, 年报…) and pagination
+(下一页, page numbers, Hanweb dataproxy, TRS createPageHTML). Report candidates go to the archive;
+a report page's attachments and pdf.js documents are report candidates too. Nothing else is
+followed.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from ..decoding import with_encoding
+from ..items import CaptureItem, GoneItem
+from ..links import is_attachment, page_links
+from ..recognise import is_column_title, is_pagination_text, is_report_title, report_year
+from ..registry import Site, load_sites
+
+logger = logging.getLogger(__name__)
+_ATTACHMENT_TEXT = re.compile(r"附件|下载|点击|查看|原文|^\S+\.\w{2,4}$")
+
+
+class ReportSpider(Spider):
+    name = "reports"
+
+    def __init__(self, sites: list[Site] | str | None = None, site: str | list[str] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        only = [site] if isinstance(site, str) else site
+        loaded = load_sites(sites, only) if isinstance(sites, str) else (sites or [])
+        self.sites: dict[str, Site] = {s.id: s for s in loaded}
+        self.allowed_domains = sorted({d for s in loaded for d in s.domains})
+        self.state: dict[str, Any] = {}  # JOBDIR's SpiderState replaces it with the saved one
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportSpider":
+        kwargs.setdefault("sites", crawler.settings.get("NIANBAO_SITES") or "crawler/sites.yml")
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if not spider.sites:
+            spider.sites = {s.id: s for s in load_sites(kwargs["sites"])}
+        return spider
+
+    # -- what the pipeline reads at the end --------------------------------------------------
+    @property
+    def seen_reports(self) -> dict[str, set[str]]:
+        """Report-candidate URLs that answered, per site (kept across a JOBDIR resume)."""
+        return self.state.setdefault("seen_reports", {})
+
+    @property
+    def failed_sites(self) -> dict[str, int]:
+        """Sites with fetch errors: their crawl is not complete."""
+        return self.state.setdefault("failed_sites", {})
+
+    # -- requests ----------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Request]:
+        for site in self.sites.values():
+            for url in site.entry_urls:
+                yield self._list_request(url, site, dont_filter=True)
+
+    def _list_request(self, url: str, site: Site, dont_filter: bool = False) -> Request:
+        return Request(url, callback=self.parse_list, errback=self.failed, dont_filter=dont_filter,
+                       meta={"site_id": site.id, "kind": "list"})
+
+    def _report_request(self, url: str, site: Site, title: str) -> Request:
+        return Request(url, callback=self.parse_report, errback=self.failed, priority=10,
+                       meta={"site_id": site.id, "kind": "report", "link_text": title,
+                             "handle_httpstatus_list": [404, 410]})
+
+    # -- callbacks ---------------------------------------------------------------------------
+    def parse_list(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            return
+        site = self.sites[response.meta["site_id"]]
+        for link in page_links(with_encoding(response)):
+            if not site.owns(link.url):
+                continue
+            if is_report_title(link.text):
+                yield self._report_request(link.url, site, link.text)
+            elif is_attachment(link.url):
+                continue
+            elif link.generated or is_column_title(link.text) or is_pagination_text(link.text):
+                yield self._list_request(link.url, site)
+
+    def parse_report(self, response: Response) -> Iterator[CaptureItem | GoneItem | Request]:
+        site_id = response.meta["site_id"]
+        if response.status in (404, 410):
+            yield GoneItem(response.request.url, response.status, site_id)
+            return
+        title = response.meta.get("link_text") or ""
+        self.seen_reports.setdefault(site_id, set()).update({response.request.url, response.url})
+        yield self._capture(response, title)
+        if isinstance(response, TextResponse) and b"html" in (
+                response.headers.get(b"Content-Type") or b"html").lower():
+            yield from self._attachments(with_encoding(response), self.sites[site_id], title)
+
+    def _attachments(self, response: TextResponse, site: Site, title: str) -> Iterator[Request]:
+        """A report page's own documents: attachments and pdf.js-embedded files."""
+        for link in page_links(response):
+            if not (is_attachment(link.url) and site.owns(link.url)):
+                continue
+            if not link.text or is_report_title(link.text) or _ATTACHMENT_TEXT.search(link.text):
+                yield self._report_request(link.url, site, title)
+
+    def _capture(self, response: Response, title: str) -> CaptureItem:
+        site = self.sites[response.meta["site_id"]]
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
+                   for k, v in response.headers.items()}
+        return CaptureItem(
+            url=response.request.url, body=response.body, final_url=response.url,
+            status=response.status, headers=headers, content_type=headers.get("Content-Type"),
+            site_id=site.id, link_text=title or None, agency_hint=site.agency_for(title),
+            year_hint=report_year(title) if title else None,
+            fetched_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    def failed(self, failure: Failure) -> None:
+        """A fetch that failed for good (after retries). Refusals by policy are not failures."""
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # robots.txt, private network, offsite: refused by policy
+        site_id = request.meta.get("site_id")
+        self.failed_sites[site_id] = self.failed_sites.get(site_id, 0) + 1
+        self.crawler.stats.inc_value("nianbao/fetch_errors")
+        logger.error("site %s: %s failed: %s", site_id, request.url,
+                     failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else
+                     failure.type.__name__)
