@@ -147,15 +147,23 @@ def find_websites(text: str) -> list[str]:
     return out
 
 
+_GENERIC_CITY = {"县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+_MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
+
+
 @lru_cache(maxsize=4096)
 def _cpca_region(s: str) -> tuple[str | None, str | None, str | None]:
     try:
         import cpca  # the maintained gazetteer (adcodes of every province, city, county)
     except ImportError:  # pragma: no cover
         return None, None, None
-    r = cpca._get_one_addr(s, False, {})
+    r = cpca._get_one_addr(s, True, {})
     prov, city, county = r.get("省"), r.get("市"), r.get("区")
-    if city == "市辖区" or (city and city == prov):
+    if city in _GENERIC_CITY:
+        if county is None and r.get("省_pos", -1) < 0:
+            return None, None, None  # "县" alone matched a municipality's county list
+        city = prov if prov in _MUNICIPALITIES else None
+    if prov in _MUNICIPALITIES and city is None:
         city = prov
     return prov, city, county
 

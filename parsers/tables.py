@@ -141,6 +141,11 @@ def fit(region: list[Slot], ncols: int, constraint: Constraint | None = None,
     # fewer cells than columns
     if not nums:
         return None, None
+    if len(nums) == 1 and constraint is not None and nums[0].raw.strip().isdigit() \
+            and len(nums[0].raw.strip()) >= ncols:
+        values, note = split_run_together(nums[0].raw.strip(), ncols, constraint)
+        if values is not None:
+            return [Slot(str(v), v, False) for v in values], note
     if len(nums) == 1 and total_last:
         return [Slot("", None, True)] * (ncols - 1) + [nums[0]], (
             f"a single number for {ncols} columns, read as the total with the other cells blank")
@@ -383,6 +388,19 @@ class _Builder:
                 self.emit("appeals", key, APPEAL_COLS, slots)
                 self.app_next = APPEAL_ROWS.index(key) + 1
             return
+        nums = [s for s in row.region if not s.blank]
+        if len(nums) == 1 and nums[0].raw.strip().isdigit() and len(nums[0].raw.strip()) >= 5:
+            digits = nums[0].raw.strip()
+            width = 5 * (len(APPEAL_ROWS) - self.app_next) if len(digits) >= 15 else 5
+            if width > 0:
+                values, note = split_run_together(digits, width, _r4_groups)
+                self.warn(f"appeals: {note}")
+                if values is not None:
+                    for i in range(width // 5):
+                        self.emit("appeals", APPEAL_ROWS[self.app_next], APPEAL_COLS,
+                                  [Slot(str(v), v, False) for v in values[i * 5:i * 5 + 5]])
+                        self.app_next += 1
+                return
         remaining = len(APPEAL_ROWS) - self.app_next
         if remaining <= 0:
             if has_numbers:
@@ -406,15 +424,62 @@ def _cn(n: int | None) -> str:
     return "一二三四五六七八九十"[n - 1] if n and 1 <= n <= 10 else str(n)
 
 
+_PARA_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,，、．])?\s*(?P<nums>(?:[+\-]?\d[\d,]*(?:\.\d+)?\s*)+)$")
+_PARA_MAX = 160
+
+
+def paragraph_row(p: str) -> Row | None:
+    """A paragraph inside a table section with no table (text extracted from a page that lost
+    its table structure): label words followed by numbers, or a header line of labels."""
+    if len(p) > _PARA_MAX:
+        return None
+    s = unicodedata.normalize("NFKC", p).strip()
+    m = _PARA_NUMBERS.match(s)
+    if m:
+        label = (m.group("label") or "").strip()
+        nums = m.group("nums").split()
+        if label and len(nums) == 1 and nums[0].isdigit() and not s[len(label):][:1].isspace():
+            return Row([label + nums[0]], [], [p])  # digits run into the label
+        labels = label.split() if label else []
+        return Row(labels, [Slot(n, parse_number(n)[1], False) for n in nums], [p])
+    tokens = s.split()
+    if len(tokens) >= 2 and len(s) <= 80:
+        return Row(tokens, [], [p])  # a header line
+    return None
+
+
+def _sections_with_tables(doc: Document, heading_ctx: dict[int, str]) -> set[int]:
+    """Block indexes of the headings whose section holds a real table."""
+    out: set[int] = set()
+    current = None
+    for bi, block in enumerate(doc.blocks):
+        if bi in heading_ctx:
+            current = bi
+        elif isinstance(block, Table) and current is not None:
+            out.add(current)
+    return out
+
+
 def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> TableResult:
     """All cells of the standard tables. heading_ctx maps a block index to the table kind its
     section heading announces (used until a row's own labels say otherwise)."""
     b = _Builder()
     ctx: str | None = None
+    with_tables = _sections_with_tables(doc, heading_ctx) if heading_ctx else set()
+    para_ctx: str | None = None
     for bi, block in enumerate(doc.blocks):
         if not isinstance(block, Table):
             if heading_ctx and bi in heading_ctx:
                 ctx = heading_ctx[bi]
+                para_ctx = ctx if ctx and bi not in with_tables else None
+                continue
+            if para_ctx:
+                row = paragraph_row(block)
+                if row is not None:
+                    new_ctx = _row_context(row)
+                    if new_ctx is not None:
+                        para_ctx = new_ctx
+                    getattr(b, para_ctx)(row)
             continue
         if heading_ctx is not None and bi in heading_ctx:
             ctx = heading_ctx[bi]
