@@ -23,7 +23,12 @@ _CHROME_MAX_CHARS = 80
 
 def clean(text: str) -> str:
     """Collapse whitespace (nbsp and ideographic space included) and drop CJK gaps."""
-    return _CJK_GAP.sub("", _SPACES.sub(" ", text)).strip()
+    return _CJK_GAP.sub("", collapse(text))
+
+
+def collapse(text: str) -> str:
+    """Collapse whitespace only: for text laid out on a page, where a gap is a real gap."""
+    return _SPACES.sub(" ", text).strip()
 
 
 def iso_date(text: str) -> str | None:

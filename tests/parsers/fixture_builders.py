@@ -293,39 +293,74 @@ def to_docx(seed: SeedReport) -> bytes:
 # --------------------------------------------------------------------------- PDF
 
 
-def to_pdf(seed: SeedReport) -> bytes:
-    """A PDF with reportlab: the built-in CID font STSong-Light, tables with a drawn grid,
-    header rows repeated when a table breaks across pages."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table as PdfTable, TableStyle
+def to_pdf(seed: SeedReport, *, ruled: bool = True) -> bytes:
+    """A PDF with reportlab: the built-in CID font STSong-Light, tables with a drawn grid (or
+    none: ruled=False, columns kept apart by space only), a running header and page numbers."""
+    return _pdf_story(_seed_story(seed, ruled), title=seed.title)
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    text_style = ParagraphStyle("text", fontName="STSong-Light", fontSize=10.5, leading=16,
-                                wordWrap="CJK")
-    cell_style = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7, leading=9,
-                                wordWrap="CJK")
+
+def to_pdf_long_table(rows: int = 80, repeat_rows: int = 2) -> bytes:
+    """One ruled table over several pages, its header rows repeated on every page."""
+    data = [["信息内容", "本年制发件数", "本年废止件数"], ["", "（件）", "（件）"]]
+    data += [[f"第{i}项", str(i), str(i * 2)] for i in range(1, rows + 1)]
+    return _pdf_story([_pdf_table([[Span(t) for t in row] for row in data], repeat_rows)])
+
+
+def _seed_story(seed: SeedReport, ruled: bool) -> list:
+    from reportlab.platypus import Paragraph
+
     story = []
     for block in seed.blocks:
         if isinstance(block, str):
-            story.append(Paragraph(html_escape.escape(block), text_style))
-            continue
-        placed, width = grid(block)
-        data = [["" for _ in range(width)] for _ in block]
-        commands = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
-        for row in placed:
-            for r, c, span in row:
-                data[r][c] = Paragraph(html_escape.escape(span.text), cell_style)
-                if span.rows > 1 or span.cols > 1:
-                    commands.append(("SPAN", (c, r), (c + span.cols - 1, r + span.rows - 1)))
-        header_rows = 3 if len(block[0]) == 2 and block[0][0].rows == 3 else 0
-        story.append(PdfTable(data, style=TableStyle(commands), repeatRows=header_rows,
-                              colWidths=_column_widths(width, 180 * mm)))
+            story.append(Paragraph(html_escape.escape(block), _pdf_styles()[0]))
+        else:
+            header_rows = 3 if len(block[0]) == 2 and block[0][0].rows == 3 else 0
+            story.append(_pdf_table(block, header_rows, ruled))
+    return story
+
+
+def _pdf_table(block: list[SpanRow], repeat_rows: int, ruled: bool = True):
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table as PdfTable, TableStyle
+
+    placed, width = grid(block)
+    data = [["" for _ in range(width)] for _ in block]
+    commands = [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    if ruled:
+        commands.append(("GRID", (0, 0), (-1, -1), 0.5, "black"))
+    for row in placed:
+        for r, c, span in row:
+            data[r][c] = Paragraph(html_escape.escape(span.text), _pdf_styles()[1])
+            if span.rows > 1 or span.cols > 1:
+                commands.append(("SPAN", (c, r), (c + span.cols - 1, r + span.rows - 1)))
+    return PdfTable(data, style=TableStyle(commands), repeatRows=repeat_rows,
+                    colWidths=_column_widths(width, 180 * mm))
+
+
+@lru_cache(maxsize=1)
+def _pdf_styles():
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return (ParagraphStyle("text", fontName="STSong-Light", fontSize=10.5, leading=16, wordWrap="CJK"),
+            ParagraphStyle("cell", fontName="STSong-Light", fontSize=7, leading=9, wordWrap="CJK"))
+
+
+def _pdf_story(story: list, title: str = "") -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    def furniture(canvas, document) -> None:
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawString(15 * mm, A4[1] - 10 * mm, "政府信息公开工作年度报告")
+        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"- {document.page} -")
+
     out = BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm).build(story)
+    SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, title=title).build(
+        story, onFirstPage=furniture, onLaterPages=furniture)
     return out.getvalue()
 
 

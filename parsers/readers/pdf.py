@@ -1,0 +1,223 @@
+"""PDF -> Document with pdfplumber: ruled tables from its table finder, the rest as text lines.
+
+Pages are read top to bottom into one flow of lines and tables. Page furniture (page numbers,
+running headers repeated in the margins) is dropped, wrapped lines are joined back into
+paragraphs, and a table continued on the next page is joined to its first part with the
+repeated header rows removed. A PDF without ruled tables gets its tables from text lines: a
+label followed by numbers separated by spaces is one row.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from io import BytesIO
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError
+from pdfplumber.utils.exceptions import PdfminerException
+
+from ..document import Block, Document, Table
+from ..errors import NeedsOCR, UnreadableInput
+from .textnorm import clean, collapse, publish_date_in
+
+MAX_PAGES = 200
+_MIN_TEXT_CHARS = 20  # fewer characters in the whole file: the text is in images
+_MARGIN = 0.08  # share of the page height at top and bottom where page furniture lives
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+(\s*页)?(\s*/\s*\d+|\s*共\s*\d+\s*页)?[-—–\s]*$")
+_NUMBER_TOKEN = re.compile(r"^(\d[\d,]*(\.\d+)?%?|[-—/])$")
+_MAX_ROW_LABEL_CHARS = 60
+_SAME_EDGE = 3.0  # points: two table parts with the same left and right edges continue
+_DATE_SEARCH_LINES = 20
+_PLACEHOLDER_TITLES = {"(anonymous)", "untitled", "无标题", "microsoft word", "none"}
+_FILE_NAME = re.compile(r"\.(docx?|wps|pdf|txt)$|^microsoft word - ", re.I)
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    room: float  # space left before the right edge of the text on its page
+    lead: float  # width of the unbreakable start (a CJK character, a Latin word or number)
+    size: float  # font size
+
+
+_HEADING_START = re.compile(r"^([（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}、|\d{1,2}[、.．])")
+_LEAD = re.compile(r"^[\x21-\x7e]+")  # a Latin word or number wraps as one unit
+
+
+@dataclass
+class _TablePart:
+    table: Table
+    page: int
+    left: float
+    right: float
+
+
+def read_pdf(data: bytes) -> Document:
+    try:
+        pdf = pdfplumber.open(BytesIO(data))
+    except PdfminerException as exc:
+        raise UnreadableInput(_reason(exc)) from None
+    with pdf:
+        if len(pdf.pages) > MAX_PAGES:
+            raise UnreadableInput(f"pdf: {len(pdf.pages)} pages, over the {MAX_PAGES}-page limit")
+        try:
+            flow = _flow(pdf)
+        except PdfminerException as exc:
+            raise UnreadableInput(_reason(exc)) from None
+        title = _title(pdf.metadata or {})
+    lines = [item for item in flow if isinstance(item, _Line)]
+    if sum(len(line.text) for line in lines) + sum(
+            len("".join(cell for row in item.table.rows for cell in row))
+            for item in flow if isinstance(item, _TablePart)) < _MIN_TEXT_CHARS:
+        raise NeedsOCR()
+    if not any(isinstance(item, _TablePart) for item in flow):
+        blocks = _text_tables(_paragraphs(flow))
+    else:
+        blocks = _paragraphs(flow)
+    return Document(blocks=blocks, kind="pdf", title=title, publish_date=_publish_date(blocks))
+
+
+def _title(metadata: dict) -> str | None:
+    """The document's Title, unless it is a converter's placeholder or a file name."""
+    title = metadata.get("Title")
+    title = clean(title.decode("utf-8", "replace") if isinstance(title, bytes) else str(title or ""))
+    if not title or title.lower() in _PLACEHOLDER_TITLES or _FILE_NAME.search(title):
+        return None
+    return title
+
+
+def _reason(exc: Exception) -> str:
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    if isinstance(cause, PDFEncryptionError):
+        return "pdf: encrypted (a password is needed to read it)"
+    detail = str(cause).splitlines()[0][:160] if str(cause) else ""
+    return f"pdf: corrupt or unreadable ({type(cause).__name__}{': ' + detail if detail else ''})"
+
+
+def _flow(pdf: pdfplumber.PDF) -> list[_Line | _TablePart]:
+    """Every page's lines and tables in reading order, page furniture removed."""
+    pages = [_page_items(page) for page in pdf.pages]
+    running = _running_lines(pages)
+    flow: list[_Line | _TablePart] = []
+    for items in pages:
+        flow.extend(item for item, in_margin in items
+                    if not (in_margin and isinstance(item, _Line)
+                            and (_PAGE_NUMBER.match(item.text) or item.text in running)))
+    return flow
+
+
+def _page_items(page) -> list[tuple[_Line | _TablePart, bool]]:
+    placed: list[tuple[float, _Line | _TablePart]] = []
+    tables = page.find_tables()
+    for table in tables:
+        # None marks a grid position covered by a merged cell: it is not physically there.
+        rows = [[clean(cell) for cell in row if cell is not None] for row in table.extract()]
+        left, top, right, _ = table.bbox
+        placed.append((top, _TablePart(Table([r for r in rows if r]), page.page_number, left, right)))
+    text_page = page
+    for table in tables:
+        text_page = text_page.outside_bbox(table.bbox)
+    lines = text_page.extract_text_lines(return_chars=True)
+    right_edge = max((line["x1"] for line in lines), default=0)
+    for line in lines:
+        chars = line["chars"]
+        lead = _LEAD.match(line["text"])
+        lead_chars = chars[: len(lead.group(0)) if lead else 1]
+        placed.append((line["top"], _Line(
+            # A space between two characters of a page line is a visible gap (between
+            # unruled table cells, say), not a source-code line break: it is kept.
+            collapse(line["text"]), page.page_number, room=right_edge - line["x1"],
+            lead=lead_chars[-1]["x1"] - lead_chars[0]["x0"] if lead_chars else 0,
+            size=chars[-1]["size"] if chars else 10)))
+    placed.sort(key=lambda pair: pair[0])
+    height = float(page.height)
+    return [(item, not (_MARGIN * height < top < (1 - _MARGIN) * height)) for top, item in placed]
+
+
+def _running_lines(pages: list[list[tuple[_Line | _TablePart, bool]]]) -> set[str]:
+    """Texts printed in the margins of more than one page: running headers and footers."""
+    seen = Counter(text for items in pages for text in {
+        item.text for item, in_margin in items if in_margin and isinstance(item, _Line)})
+    return {text for text, count in seen.items() if count > 1}
+
+
+def _paragraphs(flow: list[_Line | _TablePart]) -> list[Block]:
+    blocks: list[Block] = []
+    previous: _Line | None = None  # the line before, when the paragraph may go on
+    last_part: _TablePart | None = None
+    for item in flow:
+        if isinstance(item, _TablePart):
+            if last_part is not None and blocks[-1] is last_part.table and _continues(last_part, item):
+                _join(last_part, item)
+            else:
+                blocks.append(item.table)
+                last_part = item
+            previous = None
+        elif item.text:
+            if previous is not None and _wrapped(previous, item):
+                blocks[-1] = _joined(str(blocks[-1]), item.text)
+            else:
+                blocks.append(item.text)
+            previous = item
+    return blocks
+
+
+def _wrapped(line: _Line, following: _Line) -> bool:
+    """The line ended only because the next line's first word did not fit (one character of
+    slack for the rule that keeps closing punctuation off the start of a line)."""
+    return (line.room < following.lead + line.size * 1.5
+            and not _HEADING_START.match(following.text))
+
+
+def _continues(first: _TablePart, second: _TablePart) -> bool:
+    return (second.page == first.page + 1 and abs(second.left - first.left) < _SAME_EDGE
+            and abs(second.right - first.right) < _SAME_EDGE)
+
+
+def _join(first: _TablePart, second: _TablePart) -> None:
+    """Append a table's continuation, minus the header rows repeated at the top of the page."""
+    rows, more = first.table.rows, second.table.rows
+    repeated = 0
+    while repeated < min(len(rows), len(more)) and more[repeated] == rows[repeated]:
+        repeated += 1
+    rows.extend(more[repeated:])
+    first.page = second.page
+
+
+def _joined(paragraph: str, line: str) -> str:
+    """A wrapped line goes on without a space, except between two Latin words."""
+    gap = " " if paragraph[-1:].isascii() and paragraph[-1:].isalpha() and line[:1].isascii() \
+        and line[:1].isalpha() else ""
+    return paragraph + gap + line
+
+
+def _text_tables(blocks: list[Block]) -> list[Block]:
+    """Runs of "label n n n" lines become tables (PDFs printed without ruled tables)."""
+    out: list[Block] = []
+    for block in blocks:
+        row = _row_of(block) if isinstance(block, str) else None
+        if row is None:
+            out.append(block)
+        elif out and isinstance(out[-1], Table):
+            out[-1].rows.append(row)
+        else:
+            out.append(Table([row]))
+    return out
+
+
+def _row_of(line: str) -> list[str] | None:
+    tokens = line.split(" ")
+    count = 0
+    while count < len(tokens) and _NUMBER_TOKEN.match(tokens[-1 - count]):
+        count += 1
+    label = " ".join(tokens[: len(tokens) - count])
+    if count == 0 or (not label and count < 2) or len(label) > _MAX_ROW_LABEL_CHARS:
+        return None
+    return ([label] if label else []) + tokens[len(tokens) - count:]
+
+
+def _publish_date(blocks: list[Block]) -> str | None:
+    lines = [b for b in blocks[:_DATE_SEARCH_LINES] if isinstance(b, str)]
+    return next((date for line in lines if (date := publish_date_in(line))), None)

@@ -1,0 +1,105 @@
+"""PDF reader: seed reports drawn by reportlab (STSong-Light, ruled grid, page furniture)."""
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+
+from parsers.document import Table
+from parsers.errors import NeedsOCR, UnreadableInput
+from parsers.readers import read
+from tests.conftest import SEED_FILES
+from tests.parsers.fixture_builders import (
+    expected_document, seed_reports, to_pdf, to_pdf_long_table,
+)
+
+
+def _paragraph_text(blocks: list) -> str:
+    return "".join(b for b in blocks if isinstance(b, str))
+
+
+@pytest.mark.parametrize("seed_file", SEED_FILES)
+def test_seed_pdf_reads_as_its_document(seed_file: str) -> None:
+    seed = seed_reports()[seed_file]
+    document = read(to_pdf(seed), "application/pdf")
+    expected = expected_document(seed, "pdf")
+    assert document.kind == "pdf"
+    assert document.tables() == expected.tables()
+    # Line wraps are joined back; where a line ends exactly at the margin the paragraph
+    # boundary is a guess, so the text is compared whole, and the headings one by one.
+    assert _paragraph_text(document.blocks) == _paragraph_text(expected.blocks)
+    headings = [b for b in expected.blocks if isinstance(b, str) and len(b) < 30]
+    assert [b for b in document.blocks if b in headings] == headings
+    assert document.title == seed.title
+
+
+def test_page_numbers_and_running_header_are_dropped() -> None:
+    document = read(to_pdf(seed_reports()[SEED_FILES[0]]))
+    assert "- 1 -" not in _paragraph_text(document.blocks)
+    assert document.blocks.count("政府信息公开工作年度报告") == 1  # the title line, not the header
+
+
+def test_table_over_pages_keeps_each_row_once() -> None:
+    document = read(to_pdf_long_table(rows=80, repeat_rows=2))
+    assert len(document.tables()) == 1
+    rows = document.tables()[0].rows
+    assert rows[:3] == [["信息内容", "本年制发件数", "本年废止件数"], ["", "（件）", "（件）"],
+                        ["第1项", "1", "2"]]
+    assert len(rows) == 82
+    assert [r[0] for r in rows[2:]] == [f"第{i}项" for i in range(1, 81)]
+
+
+def test_unruled_tables_come_from_text_lines() -> None:
+    document = read(to_pdf(seed_reports()[SEED_FILES[4]], ruled=False))
+    rows = [row for table in document.tables() for row in table.rows]
+    assert ["行政规范性文件", "2", "1", "2"] in rows
+    assert ["一、本年新收政府信息公开申请数量"] + ["0"] * 7 in rows
+    assert ["0"] * 15 in rows  # the appeals table: one line of fifteen numbers
+    assert "二、主动公开政府信息情况" in document.blocks
+
+
+def _drawing_only_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = BytesIO()
+    page = canvas.Canvas(out)
+    page.rect(100, 100, 300, 500, fill=1)
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def test_pdf_without_text_needs_ocr() -> None:
+    with pytest.raises(NeedsOCR):
+        read(_drawing_only_pdf())
+
+
+def test_encrypted_pdf_is_unreadable_with_a_reason() -> None:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    out = BytesIO()
+    page = canvas.Canvas(out, encrypt=pdfencrypt.StandardEncryption("user-secret", "owner-secret"))
+    page.drawString(100, 700, "annual report")
+    page.save()
+    with pytest.raises(UnreadableInput, match="encrypted") as error:
+        read(out.getvalue())
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n%%EOF",
+                                  b"%PDF-1.7\n" + bytes(range(256)) * 20])
+def test_corrupt_pdf_is_unreadable_not_a_crash(data: bytes) -> None:
+    with pytest.raises((UnreadableInput, NeedsOCR)) as error:
+        read(data)
+    assert "\n" not in str(error.value)
+
+
+def test_truncated_seed_pdf_is_a_parse_error_or_a_document() -> None:
+    data = to_pdf(seed_reports()[SEED_FILES[1]])
+    for cut in (len(data) // 3, len(data) // 2, len(data) - 200):
+        try:
+            document = read(data[:cut])
+        except (UnreadableInput, NeedsOCR):
+            continue
+        assert all(isinstance(b, (str, Table)) for b in document.blocks)
