@@ -55,13 +55,14 @@ def fetch(url: str) -> Capture:
                        headers=dict(exc.headers.items()) if exc.headers else {})
 
 
+def file_capture(path: Path, url: str | None = None) -> Capture:
+    """A local file as a capture: its file:// URL unless the address it was published at is given."""
+    return Capture(url=url or path.resolve().as_uri(), body=path.read_bytes(),
+                   content_type=mimetypes.guess_type(path.name)[0])
+
+
 def _capture_for(item: str, args: argparse.Namespace) -> Capture:
-    if _is_url(item):
-        capture = fetch(item)
-    else:
-        path = Path(item)
-        capture = Capture(url=args.url or path.resolve().as_uri(), body=path.read_bytes(),
-                          content_type=mimetypes.guess_type(path.name)[0])
+    capture = fetch(item) if _is_url(item) else file_capture(Path(item), args.url)
     capture.agency_hint, capture.year_hint = args.agency, args.year
     return capture
 

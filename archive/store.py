@@ -154,12 +154,12 @@ class Archive:
             "SELECT warc_offset + warc_length FROM captures WHERE warc_file = ? "
             "ORDER BY warc_offset DESC LIMIT 1", (file,)).fetchone()
         first = self.conn.execute(
-            "SELECT warc_file, warc_offset, warc_length, warc_record_id, COALESCE(final_url, url),"
-            " fetched_at FROM captures WHERE sha256 = ? AND warc_type = 'response' LIMIT 1",
-            (sha256,)).fetchone()
-        refers_to = WarcLocation(*first[:4], "response") if first else None
+            "SELECT warc_file, warc_offset, warc_length, warc_record_id, warc_type, "
+            "COALESCE(final_url, url), fetched_at FROM captures "
+            "WHERE sha256 = ? AND warc_type != 'revisit' LIMIT 1", (sha256,)).fetchone()
+        refers_to = WarcLocation(*first[:5]) if first else None
         return self.warc.append(file, end[0] if end else 0, capture, fetched_at, refers_to,
-                                first[4] if first else None, first[5] if first else None)
+                                first[5] if first else None, first[6] if first else None)
 
     def _insert_capture(self, capture: Capture, sha256: str, fetched_at: str,
                         location: WarcLocation, error: str | None) -> int:
@@ -341,7 +341,7 @@ class Archive:
         if original.record_type == "revisit":
             file, offset = self.conn.execute(
                 "SELECT warc_file, warc_offset FROM captures WHERE sha256 = ? AND "
-                "warc_type = 'response' LIMIT 1", (sha256,)).fetchone()
+                "warc_type != 'revisit' LIMIT 1", (sha256,)).fetchone()
             original.payload = self.warc.read(file, offset).payload
         return original
 

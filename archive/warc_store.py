@@ -27,6 +27,7 @@ DEFAULT_ROTATE_BYTES = 100 * 1024 * 1024
 _NAME = "nianbao-{:05d}.warc.gz"
 _NAME_RE = re.compile(r"nianbao-(\d{5})\.warc\.gz$")
 # The stored body is the decoded payload, so headers describing the wire encoding would lie.
+_OCTETS = "application/octet-stream"
 _WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 
@@ -36,7 +37,7 @@ class WarcLocation:
     offset: int
     length: int
     record_id: str
-    record_type: str  # response | revisit
+    record_type: str  # response | resource | revisit
 
 
 @dataclass
@@ -105,8 +106,8 @@ class WarcStore:
         `committed_end` is where the last record the database knows about ends in `file`;
         anything after it is a torn or uncommitted record from a killed ingest and is cut off.
         """
-        record, record_id = self._record(capture, fetched_at, refers_to, refers_to_url,
-                                         refers_to_date)
+        record, record_id, record_type = self._record(capture, fetched_at, refers_to,
+                                                      refers_to_url, refers_to_date)
         path = self.directory / file
         with open(path, "ab") as out:
             if out.tell() > committed_end:
@@ -117,26 +118,31 @@ class WarcStore:
             out.flush()
             if self.fsync:
                 os.fsync(out.fileno())
-        rtype = "revisit" if refers_to else "response"
-        return WarcLocation(file, offset, len(record), record_id, rtype)
+        return WarcLocation(file, offset, len(record), record_id, record_type)
 
     def _record(self, capture: Capture, fetched_at: str, refers_to: WarcLocation | None,
-                refers_to_url: str | None, refers_to_date: str | None) -> tuple[bytes, str]:
+                refers_to_url: str | None, refers_to_date: str | None
+                ) -> tuple[bytes, str, str]:
         buffer = BytesIO()
         writer = WARCWriter(buffer, gzip=True, warc_version="1.1")
         url = capture.final_url or capture.url
         warc_date = fetched_at.replace("+00:00", "Z")
+        # An HTTP fetch is a `response` with its HTTP headers; anything else (a local file
+        # given to `nianbao ingest`) is a `resource`, as the WARC standard has it.
+        http = _http_headers(capture) if url.startswith(("http://", "https://")) else None
         if refers_to:
             record = writer.create_revisit_record(
                 url, payload_digest(capture.body), refers_to_url or url,
-                refers_to_date or warc_date, http_headers=_http_headers(capture),
+                refers_to_date or warc_date, http_headers=http,
                 warc_headers_dict={"WARC-Date": warc_date, "WARC-Refers-To": refers_to.record_id})
         else:
             record = writer.create_warc_record(
-                url, "response", payload=BytesIO(capture.body), length=len(capture.body),
-                http_headers=_http_headers(capture), warc_headers_dict={"WARC-Date": warc_date})
+                url, "response" if http else "resource", payload=BytesIO(capture.body),
+                length=len(capture.body), http_headers=http,
+                warc_content_type=None if http else capture.content_type or _OCTETS,
+                warc_headers_dict={"WARC-Date": warc_date})
         writer.write_record(record)
-        return buffer.getvalue(), record.rec_headers.get_header("WARC-Record-ID")
+        return buffer.getvalue(), record.rec_headers.get_header("WARC-Record-ID"), record.rec_type
 
     def read(self, file: str, offset: int) -> Original:
         """Read the record at `offset` back; the payload is byte-identical to what was stored."""
@@ -146,8 +152,10 @@ class WarcStore:
             http = record.http_headers
             return Original(
                 url=record.rec_headers.get_header("WARC-Target-URI"),
-                status=int(http.get_statuscode()) if http else 0,
-                headers=list(http.headers) if http else [],
+                # a resource record (a local file) has no HTTP status: it was read whole
+                status=int(http.get_statuscode()) if http else 200,
+                headers=list(http.headers) if http else
+                [("Content-Type", record.rec_headers.get_header("Content-Type") or _OCTETS)],
                 # raw_stream: the stored bytes, without undoing any Content-Encoding
                 payload=record.raw_stream.read(),
                 record_type=record.rec_type,
