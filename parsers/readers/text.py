@@ -72,6 +72,14 @@ def _paragraph(line: str, markdown: bool) -> str:
     return s
 
 
+_NUMERIC = re.compile(r"^[\s\d.,，。%％\-+—]*$")
+
+
+def _wraps(cell: str) -> bool:
+    """Only a label cell wraps onto the next line: not a blank, not a number."""
+    return bool(cell.strip(_SPACES)) and not _NUMERIC.match(cell)
+
+
 def _read_cell_per_line(lines: list[str], markdown: bool) -> list:
     blocks: list = []
     rows: list[list[str]] | None = None
@@ -93,8 +101,9 @@ def _read_cell_per_line(lines: list[str], markdown: bool) -> list:
             row = None
             in_cell = False
             continue
-        if in_cell and row and len(stripped) <= _MAX_CONTINUATION and not _HEADING.match(ln):
-            row[-1] = f"{row[-1]}\n{ln.rstrip(_SPACES)}" if row[-1] else ln.rstrip(_SPACES)
+        if in_cell and row and len(stripped) <= _MAX_CONTINUATION and not _HEADING.match(ln) \
+                and _wraps(row[-1]):
+            row[-1] = f"{row[-1]}\n{ln.rstrip(_SPACES)}"
             continue
         if rows is not None:
             blocks.append(Table(rows))
