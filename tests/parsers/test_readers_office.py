@@ -1,0 +1,77 @@
+"""DOC and WPS: converted by LibreOffice headless (antiword as the .doc fallback)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from parsers.errors import ConverterMissing, UnreadableInput
+from parsers.readers import office, read
+from tests.parsers.fixture_builders import docx_to_doc, expected_document, seed_reports, soffice, to_docx
+
+SEED = "004_69dc6e22679cfd75.txt"
+needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
+
+
+@pytest.fixture(scope="module")
+def seed_doc() -> bytes:
+    if soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    return docx_to_doc(to_docx(seed_reports()[SEED]))
+
+
+@pytest.fixture
+def only_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Leave only the named programs on PATH (the converters are found with shutil.which)."""
+    def restrict(*programs: str) -> None:
+        for program in programs:
+            os.symlink(f"/usr/bin/{program}", tmp_path / program)
+        monkeypatch.setenv("PATH", str(tmp_path))
+    return restrict
+
+
+@needs_soffice
+def test_doc_round_trip_through_libreoffice(seed_doc: bytes) -> None:
+    assert seed_doc.startswith(b"\xd0\xcf\x11\xe0")
+    document = read(seed_doc, "application/msword")
+    assert document.kind == "doc"
+    assert document.blocks == expected_document(seed_reports()[SEED], "doc").blocks
+
+
+@needs_soffice
+@pytest.mark.slow
+def test_wps_is_converted_the_same_way(seed_doc: bytes) -> None:
+    document = read(seed_doc, url="http://gxj.example.gov.cn/2021nb.wps")
+    assert document.kind == "wps"
+    assert document.tables() == expected_document(seed_reports()[SEED], "wps").tables()
+
+
+def test_no_converter_is_a_clear_error(only_on_path) -> None:
+    only_on_path()
+    with pytest.raises(ConverterMissing, match="doc: no converter installed"):
+        read(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024, "application/msword")
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/antiword"), reason="antiword is not installed")
+def test_antiword_reads_doc_when_libreoffice_is_missing(seed_doc: bytes, only_on_path) -> None:
+    only_on_path("antiword")
+    document = read(seed_doc, "application/msword")
+    assert document.kind == "doc" and document.warnings
+    assert "二、主动公开政府信息情况" in document.blocks
+    assert document.tables()[0].rows[2:4] == [["规章", "0", "0", "0"], ["行政规范性文件", "2", "1", "2"]]
+
+
+@needs_soffice
+def test_converter_over_its_time_limit_is_stopped(seed_doc: bytes,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(office, "CONVERTER_TIMEOUT_SECONDS", 0.2)
+    with pytest.raises(UnreadableInput, match="wps: LibreOffice timed out after 0.2 s"):
+        read(seed_doc, "application/kswps")  # WPS: no antiword fallback to hide the timeout
+
+
+@needs_soffice
+@pytest.mark.slow
+def test_garbage_doc_is_unreadable() -> None:
+    with pytest.raises(UnreadableInput, match="^doc: "):
+        read(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 64, "application/msword")
