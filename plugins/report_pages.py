@@ -12,8 +12,9 @@ from datasette import hookimpl
 from datasette.database import Database
 from datasette.utils.asgi import NotFound, Request, Response
 
-LABELS: dict[str, dict[str, Any]] = yaml.safe_load(
-    (Path(__file__).parent / "cell_labels.yml").read_text(encoding="utf-8"))["tables"]
+_LABEL_FILE = yaml.safe_load((Path(__file__).parent / "cell_labels.yml").read_text(encoding="utf-8"))
+LABELS: dict[str, dict[str, Any]] = _LABEL_FILE["tables"]
+SECTIONS: dict[str, str] = _LABEL_FILE["sections"]
 TABLES = ("active", "requests", "appeals")
 KIND_TITLES = {"cell": "单元格 cells", "paragraph": "段落 paragraphs", "metadata": "元数据 metadata"}
 
@@ -59,6 +60,13 @@ def cell_label(key: str) -> str:
     labels = LABELS[parts[0]]
     return (f"{labels['title'].split('、', 1)[-1]} · {labels['rows'].get(parts[1], parts[1])}"
             f" · {labels['cols'].get(parts[2], parts[2])}")
+
+
+def paragraph_label(key: str) -> str:
+    """"overview/1" -> "一、总体情况 · 第 2 段"."""
+    section, _, index = key.partition("/")
+    where = f" · 第 {int(index) + 1} 段" if index.isdigit() else ""
+    return SECTIONS.get(section, section) + where
 
 
 def text_diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
@@ -128,8 +136,11 @@ async def diff_page(datasette, request: Request) -> Response:
         "SELECT kind, key, old, new, cause, detected_at, from_version_id FROM changes "
         "WHERE report_id = ? AND to_version_id = ? ORDER BY id", [report["id"], version["id"]])]
     for change in changes:
-        change["label"] = cell_label(change["key"]) if change["kind"] == "cell" else change["key"]
-        if change["kind"] == "paragraph":
+        change["label"] = change["key"]
+        if change["kind"] == "cell":
+            change["label"] = cell_label(change["key"])
+        elif change["kind"] == "paragraph":
+            change["label"] = paragraph_label(change["key"])
             change["segments"] = text_diff(change["old"], change["new"])
     from_ids = {c["from_version_id"] for c in changes}
     previous = await _first(db, "SELECT id, seq FROM versions WHERE id = ?",

@@ -1,0 +1,128 @@
+"""The same facts as the browser tests, through Datasette's JSON API and the Atom feed of the
+real `nianbao serve`."""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
+
+import pytest
+
+from nianbao_site import MISSING_AGENCY, REVISED_SEED, WebArchive
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def get(site: str, path: str, **params: str) -> bytes:
+    url = site + path + (("?" + urlencode(params)) if params else "")
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def rows(site: str, path: str, **params: str) -> list[dict]:
+    return json.loads(get(site, path, _shape="array", **params))
+
+
+@pytest.mark.parametrize("query, title", [
+    ("宜春", "宜春市工业和信息化局2022年度政府信息公开工作年度报告"),
+    ("宜春市工业和信息化局", "宜春市工业和信息化局2022年度政府信息公开工作年度报告"),
+    ("复议", "上饶市工业和信息化局2021年政府信息公开工作年度报告"),
+    ("工信", "樟树市工信局2023年政府信息公开工作年度报告"),
+    ("上饶 复议", "上饶市工业和信息化局2021年政府信息公开工作年度报告"),
+])
+def test_table_search_through_json_api(site: str, query: str, title: str) -> None:
+    found = rows(site, "/nianbao/reports.json", _search=query, _col="title")
+    assert title in [r["title"] for r in found]
+
+
+def test_search_is_precise(site: str) -> None:
+    # 上饶 appears only in seed 004; a phrase needs its characters adjacent
+    assert [r["title"] for r in rows(site, "/nianbao/reports.json", _search="上饶", _col="title")
+            ] == ["上饶市工业和信息化局2021年政府信息公开工作年度报告"]
+    assert rows(site, "/nianbao/reports.json", _search="饶上") == []
+    assert rows(site, "/nianbao/reports.json", _search="!!!") == []
+
+
+def test_ranked_search_puts_the_named_agency_first(site: str) -> None:
+    found = rows(site, "/nianbao/search_reports.json", q="宜春市工业")
+    assert found[0]["agency"] == "宜春市工业和信息化局"
+    assert [r["score"] for r in found] == sorted(r["score"] for r in found)
+
+
+def test_year_facet(site: str) -> None:
+    data = json.loads(get(site, "/nianbao/reports.json", _facet="year"))
+    counts = {f["value"]: f["count"] for f in data["facet_results"]["year"]["results"]}
+    assert counts == {2021: 1, 2022: 3, 2023: 1}
+
+
+def test_missing_reports(site: str) -> None:
+    found = rows(site, "/nianbao/missing_reports.json", year="2022")
+    mine = [r for r in found if r["agency"] == MISSING_AGENCY]
+    assert len(mine) == 1 and mine[0]["deadline"] == "2023-03-31" and mine[0]["days_overdue"] > 0
+    assert rows(site, "/nianbao/missing_reports.json", year="2021") == []
+
+
+def test_revised_reports_list_changed_cells(site: str, web_archive: WebArchive) -> None:
+    (revised,) = rows(site, "/nianbao/revised_reports.json", cause="")
+    assert revised["report"] == web_archive.report_ids[REVISED_SEED]
+    assert revised["changed_cells"] == 2 and revised["changed_paragraphs"] == 1
+    assert "active/normative_documents/issued: 1 → 2" in revised["cell_changes"]
+
+
+def test_failed_checks_name_the_rule(site: str) -> None:
+    found = rows(site, "/nianbao/failed_checks.json", rule="", year="")
+    assert {(r["agency"], r["rule"]) for r in found} == {("宜春丰城高新技术产业开发区", "R2")}
+    assert len(found) == 2  # natural_person and total columns
+
+
+def test_compare_agencies_defaults_and_params(site: str) -> None:
+    default = rows(site, "/nianbao/compare_agencies.json", tbl="", row="", col="", year="")
+    assert [r["year"] for r in default] == [2023]  # the latest year
+    unavailable = rows(site, "/nianbao/compare_agencies.json", tbl="requests",
+                       row="unavailable.not_held", col="natural_person", year="2022")
+    assert unavailable[0] == {**unavailable[0], "agency": "宜春丰城高新技术产业开发区", "value": 1}
+    assert len(unavailable) == 3
+
+
+def test_agency_history(site: str) -> None:
+    (row,) = rows(site, "/nianbao/agency_history.json", agency="宜春丰城高新技术产业开发区")
+    assert row["year"] == 2022 and row["checks_failed"] == 2
+
+
+def test_removed_reports_empty_until_a_report_is_removed(site: str) -> None:
+    assert rows(site, "/nianbao/removed_reports.json") == []
+
+
+def test_atom_feed_parses(site: str, web_archive: WebArchive) -> None:
+    feed = ET.fromstring(get(site, "/nianbao/new_and_revised.atom"))
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 6  # five new reports and one revision
+    newest = entries[0]
+    assert newest.findtext(f"{ATOM}id") == f"urn:nianbao:version:{web_archive.revision_version_id}"
+    assert "修订" in newest.findtext(f"{ATOM}title")
+    assert "changed cells: 2" in newest.findtext(f"{ATOM}content")
+
+
+def test_original_download_is_the_archived_bytes(site: str, web_archive: WebArchive) -> None:
+    (version,) = rows(site, "/nianbao/versions.json", report_id=str(web_archive.report_ids[REVISED_SEED]),
+                      seq="1", _col="capture_id")
+    with urllib.request.urlopen(f"{site}/original/{version['capture_id']}") as response:
+        assert response.headers["content-disposition"].startswith("attachment")
+        assert response.headers["content-security-policy"] == "sandbox"
+        body = response.read()
+    assert body.startswith("宜春市工业和信息化局2022年度".encode())
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        get(site, "/original/999999")
+    assert missing.value.code == 404
+
+
+def test_database_is_read_only(site: str) -> None:
+    databases = json.loads(get(site, "/-/databases.json"))
+    assert [(d["name"], d["is_mutable"]) for d in databases] == [("nianbao", False)]
+    plugins = {p["name"] for p in json.loads(get(site, "/-/plugins.json"))}
+    assert {"search.py", "report_pages.py", "originals.py", "links.py"} <= plugins
+    assert not [p for p in plugins if "write" in p or "insert" in p or "upload" in p]
+    settings = json.loads(get(site, "/-/settings.json"))
+    assert settings["sql_time_limit_ms"] == 2000

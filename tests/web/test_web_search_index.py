@@ -1,0 +1,128 @@
+"""archive/search_index.py on real SQLite files: bigram tokens, queries, re-indexing."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+
+from archive import Archive, Capture, search_index
+from archive.search_index import FTS_TABLE, bigram_text, fts_query
+from nianbao.serve import METADATA, ensure_search_index, load_metadata
+from nianbao_site import SEEDS, WebArchive, seed_url
+
+
+def search(conn: sqlite3.Connection, query: str) -> list[int]:
+    return [r[0] for r in conn.execute(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rank", (fts_query(query),))]
+
+
+def integrity_ok(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('integrity-check')")
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("宜春市", "宜春 春市 市"),
+    ("市", "市"),
+    ("2022年度报告", "2022 年度 度报 报告 告"),
+    ("工信局（宜春）", "工信 信局 局 （ 宜春 春 ）"),
+])
+def test_bigram_text(text: str, tokens: str) -> None:
+    assert bigram_text(text).split() == tokens.split()
+
+
+@pytest.mark.parametrize("query, match", [
+    ("宜春", '"宜春"'),
+    ("宜春市", '"宜春 春市"'),
+    ("复议 工信", '"复议" "工信"'),
+    ("市", '"市"*'),
+    ("2022年度", '"2022 年度"'),
+    ('"宜春 工信"', '"宜春 工信"'),
+    ('say "hi', '"say" "hi"'),
+    ("!!!", '""'),
+    ("", '""'),
+])
+def test_fts_query(query: str, match: str) -> None:
+    assert fts_query(query) == match
+
+
+def test_one_character_query_finds_a_run_final_character(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "t.db")
+    search_index.ensure_search_schema(conn)
+    conn.execute(f"INSERT INTO {FTS_TABLE} (rowid, title, agency, text) VALUES (1, '', '', ?)",
+                 (bigram_text("报告。"),))
+    assert search(conn, "告") == [1] and search(conn, "报") == [1] and search(conn, "报告") == [1]
+    assert search(conn, "告报") == []
+
+
+def test_reindex_after_revision_and_reparse(tmp_path: Path) -> None:
+    seed = SEEDS / "003_7ed1e439a9c9913c.txt"
+    with Archive(tmp_path / "a.db", fsync=False) as arch:
+        first = arch.ingest(Capture(url=seed_url(seed.name), body=seed.read_bytes(),
+                                    content_type="text/plain"))
+        assert search(arch.conn, "丰城高新区") == [first.report_id]
+        body = seed.read_text(encoding="utf-8").replace("丰城高新区", "丰城高新技术产业开发区")
+        revised = arch.ingest(Capture(url=seed_url(seed.name), body=body.encode(),
+                                      content_type="text/plain"))
+        assert revised.outcome == "revised"
+        assert search(arch.conn, "产业开发区") == [first.report_id]
+        assert integrity_ok(arch.conn)
+        arch.reparse()  # rewrites versions in place: unindex_report, then index_report
+        assert search(arch.conn, "产业开发区") == [first.report_id]
+        assert integrity_ok(arch.conn)
+        assert arch.conn.execute(f"SELECT count(*) FROM {search_index.TRACK_TABLE}").fetchone() == (1,)
+
+
+def test_index_is_compact(web_archive: WebArchive, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(web_archive.db_path.read_bytes())
+    conn = sqlite3.connect(copy, isolation_level=None)
+    search_index.rebuild(conn)
+    text_bytes = conn.execute("SELECT sum(length(CAST(text AS BLOB))) FROM versions v "
+                              "JOIN reports r ON r.current_version_id = v.id").fetchone()[0]
+    index_bytes = conn.execute(
+        f"SELECT sum(pgsize) FROM dbstat WHERE name = '{FTS_TABLE}_data'").fetchone()[0]
+    # contentless: no copy of the (bigram-expanded, ~3x longer) text, only the index itself;
+    # five short reports are its worst case (most bigrams occur once)
+    assert index_bytes < 2 * text_bytes
+    assert search(conn, "宜春") == [1, 4]
+
+
+def test_serve_builds_a_missing_or_stale_index(tmp_path: Path) -> None:
+    seed = SEEDS / "000_7deeb89319d6e7c7.txt"
+    with Archive(tmp_path / "a.db", fsync=False) as arch:
+        arch.ingest(Capture(url=seed_url(seed.name), body=seed.read_bytes(), content_type="text/plain"))
+        arch.conn.execute(f"DROP TABLE {FTS_TABLE}")
+    assert ensure_search_index(str(tmp_path / "a.db")) is True
+    assert ensure_search_index(str(tmp_path / "a.db")) is False
+    conn = sqlite3.connect(tmp_path / "a.db")
+    assert search(conn, "宜春") == [1]
+    conn.execute(f"DELETE FROM {search_index.TRACK_TABLE}")  # stale bookkeeping
+    conn.commit()
+    conn.close()
+    assert ensure_search_index(str(tmp_path / "a.db")) is True
+
+
+def test_metadata_describes_every_table_and_column(web_archive: WebArchive) -> None:
+    described = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["databases"]["nianbao"]["tables"]
+    conn = sqlite3.connect(web_archive.db_path)
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
+        f"AND name NOT LIKE '{FTS_TABLE}%'")]
+    for name in names:
+        assert described.get(name, {}).get("description"), f"table {name} has no description"
+        columns = [r[1] for r in conn.execute(f"PRAGMA table_info([{name}])")]
+        missing = [c for c in columns if not described[name].get("columns", {}).get(c)]
+        assert not missing, f"{name}: columns without a description: {missing}"
+
+
+def test_metadata_follows_the_database_name() -> None:
+    metadata = load_metadata("archive-2024")
+    assert list(metadata["databases"]) == ["archive-2024"]
+    charts = metadata["plugins"]["datasette-dashboards"]["overview"]["charts"]
+    assert {c["db"] for c in charts.values() if "db" in c} == {"archive-2024"}
