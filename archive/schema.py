@@ -5,7 +5,7 @@ import sqlite3
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _TABLES: list[tuple[str, dict, dict]] = [
     ("sites", {"id": str, "name": str, "base_url": str, "start_urls": str, "region": str,
@@ -80,6 +80,18 @@ _LATE_FOREIGN_KEYS = [("reports", "current_version_id", "versions", "id"),
                       ("captures", "report_id", "reports", "id"),
                       ("captures", "version_id", "versions", "id")]
 
+# versions.sections holds [start, end] offsets into versions.text where it can (pack_sections);
+# this view gives every section's text back. substr counts characters, as Python slices do.
+_VERSION_SECTIONS_VIEW_SQL = """
+CREATE VIEW IF NOT EXISTS version_sections AS
+SELECT v.id AS version_id, j.key AS section,
+       CASE j.type WHEN 'array'
+            THEN substr(v.text, json_extract(j.value, '$[0]') + 1,
+                        json_extract(j.value, '$[1]') - json_extract(j.value, '$[0]'))
+            ELSE j.value END AS text
+FROM versions v, json_each(v.sections) j
+"""
+
 _INDEXES: list[tuple[str, list[str], bool]] = [
     ("agencies", ["name"], True),
     ("reports", ["agency_id", "year"], True),
@@ -135,6 +147,7 @@ def _create(db: sqlite_utils.Database) -> None:
     # cells by (tbl, row_key, col_key): the cell_keys unique index finds the key, this one its values
     db.execute("CREATE INDEX IF NOT EXISTS idx_cell_values_key ON cell_values (key_id, version_id)")
     db.execute(_CELLS_VIEW_SQL)
+    db.execute(_VERSION_SECTIONS_VIEW_SQL)
     for table, columns, unique in _INDEXES:
         db[table].create_index(columns, unique=unique, if_not_exists=True)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

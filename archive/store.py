@@ -13,7 +13,8 @@ from parsers.agency import agency_kind, normalize_agency
 
 from . import expected, schema, search_index
 from .capture import Capture, IngestResult
-from .content import METADATA_FIELDS, Snapshot, compared_sections, snapshot, stored_raw
+from .content import (METADATA_FIELDS, Snapshot, compared_sections, pack_sections, snapshot,
+                      stored_raw, unpack_sections)
 from .diff import Change, diff_cells, diff_metadata, diff_sections
 from .warc_store import DEFAULT_ROTATE_BYTES, Original, WarcLocation, WarcStore
 
@@ -256,14 +257,14 @@ class Archive:
     def _diff(self, version_id: int, snap: Snapshot) -> list[Change]:
         """Cell, paragraph and metadata differences between a stored version and a new parse."""
         row = self.conn.execute(
-            f"SELECT sections, {', '.join(METADATA_FIELDS)} FROM versions WHERE id = ?",
+            f"SELECT sections, text, {', '.join(METADATA_FIELDS)} FROM versions WHERE id = ?",
             (version_id,)).fetchone()
         cells = dict(self.conn.execute(
             "SELECT k.tbl || '/' || k.row_key || '/' || k.col_key, v.value FROM cell_values v "
             "JOIN cell_keys k ON k.id = v.key_id WHERE v.version_id = ?", (version_id,)))
-        metadata = dict(zip(METADATA_FIELDS, row[1:]))
+        metadata = dict(zip(METADATA_FIELDS, row[2:]))
         return [*diff_cells(cells, snap.cell_values()),
-                *diff_sections(compared_sections(json.loads(row[0] or "{}"),
+                *diff_sections(compared_sections(unpack_sections(row[0], row[1]),
                                                  {key.split("/")[0] for key in cells}),
                                snap.compared_sections()),
                 *diff_metadata(metadata, snap.metadata)]
@@ -382,7 +383,7 @@ def _content_values(snap: Snapshot) -> tuple:
     """The versions columns that come from the parse, in _VERSION_COLUMNS order."""
     values = {**snap.metadata, "publish_date": snap.publish_date,
               "source_kind": snap.source_kind, "text": snap.text,
-              "sections": json.dumps(snap.sections, ensure_ascii=False),
+              "sections": pack_sections(snap.sections, snap.text),
               "warnings": json.dumps(snap.warnings, ensure_ascii=False),
               "checks_failed": sum(1 for c in snap.checks if not c[1]),
               "parser_version": snap.parser_version, "content_hash": snap.content_hash}

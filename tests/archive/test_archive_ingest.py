@@ -188,3 +188,29 @@ def test_checks_are_stored_with_failures_spelled_out(archive: Archive, expected:
     assert {rule for rule, _ in failed} == set(expected[seed]["failing_rules"])
     assert all(json.loads(cells) for _, cells in failed)
     assert archive.conn.execute("SELECT checks_failed FROM versions").fetchone()[0] == len(failed)
+
+
+def test_sections_are_stored_once_and_read_back_whole(archive: Archive) -> None:
+    from parsers import parse
+
+    seed = "002_d5aa6a7852a4f00f.txt"  # one section is not a verbatim slice of the text
+    result = archive.ingest(text_capture(seed_text(seed)))
+    stored = dict(archive.conn.execute(
+        "SELECT section, text FROM version_sections WHERE version_id = ?", (result.version_id,)))
+    assert stored == parse(seed_text(seed).encode("utf-8"), "text/plain").sections
+    packed = json.loads(archive.conn.execute("SELECT sections FROM versions").fetchone()[0])
+    assert isinstance(packed["overview"], list)  # offsets into versions.text
+
+
+def test_plain_passing_checks_fold_into_one_row_per_rule(archive: Archive) -> None:
+    seed = "004_69dc6e22679cfd75.txt"  # blank cells: passes that counted blanks stay whole
+    result = archive.ingest(text_capture(seed_text(seed)))
+    rows = archive.conn.execute("SELECT rule, ok, detail, cells FROM checks WHERE version_id = ?",
+                                (result.version_id,)).fetchall()
+    folded = {r[0]: r[1:3] for r in rows if r[3] is None}
+    assert folded == {"R1": (1, "7 R1 checks without blank cells pass"),
+                      "R3": (1, "23 R3 checks without blank cells pass"),
+                      "R4": (1, "3 R4 checks without blank cells pass"),
+                      "R5": (1, "1 R5 checks without blank cells pass")}
+    whole = [r for r in rows if r[3] is not None]
+    assert len(whole) == 9 and all("blank cells counted as 0" in r[2] for r in whole)
