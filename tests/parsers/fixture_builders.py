@@ -405,3 +405,12 @@ def seed_reports() -> dict[str, SeedReport]:
 
     return {name: seed_report((SEEDS_DIR / name).read_text(encoding="utf-8"), seed["cells"])
             for name, seed in seed_expected().items()}
+
+
+@lru_cache(maxsize=None)
+def seed_file(seed_name: str, kind: str) -> bytes:
+    """A seed rendered as "html" (UTF-8), "docx" or "pdf", made once per test session."""
+    seed = seed_reports()[seed_name]
+    makers = {"html": lambda: to_html(seed).encode("utf-8"), "docx": lambda: to_docx(seed),
+              "pdf": lambda: to_pdf(seed)}
+    return makers[kind]()

@@ -10,7 +10,7 @@ from parsers.errors import NeedsOCR, UnreadableInput
 from parsers.readers import read
 from tests.conftest import SEED_FILES
 from tests.parsers.fixture_builders import (
-    expected_document, seed_reports, to_pdf, to_pdf_long_table,
+    expected_document, seed_file, seed_reports, to_pdf, to_pdf_long_table,
 )
 
 
@@ -18,10 +18,10 @@ def _paragraph_text(blocks: list) -> str:
     return "".join(b for b in blocks if isinstance(b, str))
 
 
-@pytest.mark.parametrize("seed_file", SEED_FILES)
-def test_seed_pdf_reads_as_its_document(seed_file: str) -> None:
-    seed = seed_reports()[seed_file]
-    document = read(to_pdf(seed), "application/pdf")
+@pytest.mark.parametrize("seed_name", SEED_FILES)
+def test_seed_pdf_reads_as_its_document(seed_name: str) -> None:
+    seed = seed_reports()[seed_name]
+    document = read(seed_file(seed_name, "pdf"), "application/pdf")
     expected = expected_document(seed, "pdf")
     assert document.kind == "pdf"
     assert document.tables() == expected.tables()
@@ -34,7 +34,7 @@ def test_seed_pdf_reads_as_its_document(seed_file: str) -> None:
 
 
 def test_page_numbers_and_running_header_are_dropped() -> None:
-    document = read(to_pdf(seed_reports()[SEED_FILES[0]]))
+    document = read(seed_file(SEED_FILES[0], "pdf"))
     assert "- 1 -" not in _paragraph_text(document.blocks)
     assert document.blocks.count("政府信息公开工作年度报告") == 1  # the title line, not the header
 
@@ -96,7 +96,7 @@ def test_corrupt_pdf_is_unreadable_not_a_crash(data: bytes) -> None:
 
 
 def test_truncated_seed_pdf_is_a_parse_error_or_a_document() -> None:
-    data = to_pdf(seed_reports()[SEED_FILES[1]])
+    data = seed_file(SEED_FILES[1], "pdf")
     for cut in (len(data) // 3, len(data) // 2, len(data) - 200):
         try:
             document = read(data[:cut])
