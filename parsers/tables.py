@@ -428,9 +428,9 @@ _PARA_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,，、．])?\s*(?P<nums>(?:[+
 _PARA_MAX = 160
 
 
-def paragraph_row(p: str) -> Row | None:
-    """A paragraph inside a table section with no table (text extracted from a page that lost
-    its table structure): label words followed by numbers, or a header line of labels."""
+def paragraph_row(p: str, numbers_only: bool = False) -> Row | None:
+    """A paragraph inside a table section (text extracted from a page that lost its table
+    structure): label words followed by numbers, or (unless numbers_only) a header line."""
     if len(p) > _PARA_MAX:
         return None
     s = unicodedata.normalize("NFKC", p).strip()
@@ -443,7 +443,7 @@ def paragraph_row(p: str) -> Row | None:
         labels = label.split() if label else []
         return Row(labels, [Slot(n, parse_number(n)[1], False) for n in nums], [p])
     tokens = s.split()
-    if len(tokens) >= 2 and len(s) <= 80:
+    if not numbers_only and len(tokens) >= 2 and len(s) <= 80:
         return Row(tokens, [], [p])  # a header line
     return None
 
@@ -467,14 +467,15 @@ def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> 
     ctx: str | None = None
     with_tables = _sections_with_tables(doc, heading_ctx) if heading_ctx else set()
     para_ctx: str | None = None
+    numbers_only = False
     for bi, block in enumerate(doc.blocks):
         if not isinstance(block, Table):
             if heading_ctx and bi in heading_ctx:
-                ctx = heading_ctx[bi]
-                para_ctx = ctx if ctx and bi not in with_tables else None
+                ctx = para_ctx = heading_ctx[bi] or None
+                numbers_only = bi in with_tables
                 continue
             if para_ctx:
-                row = paragraph_row(block)
+                row = paragraph_row(block, numbers_only)
                 if row is not None:
                     new_ctx = _row_context(row)
                     if new_ctx is not None:
