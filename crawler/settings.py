@@ -33,6 +33,9 @@ RETRY_BACKOFF_MAX = 60.0
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+# A response's "no-cache" would make RFC2616Policy refetch without validators; every request
+# revalidates anyway, so it is ignored.
+HTTPCACHE_IGNORE_RESPONSE_CACHE_CONTROLS = ["no-cache"]
 HTTPCACHE_DIR = "httpcache"  # the CLI points it into the crawl directory
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -41,6 +44,8 @@ DEFAULT_REQUEST_HEADERS = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # Stats below the cache: downloader/response_bytes counts network bytes, not cache hits.
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": 990,
     "crawler.middlewares.PrivateNetworkMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +98,34 @@ def text_layout_body(text: str) -> str:
     return "\n".join(f"<p>{html.escape(line.strip()) or '&nbsp;'}</p>" for line in text.split("\n"))
 
 
-def docx_bytes(text: str) -> bytes:
+def _cached(kind: str, text: str, build: Callable[[str], bytes], cache_dir: Path) -> bytes:
+    """Built once per text and kept on disk: the same bytes (and ETag) on every server start."""
+    key = hashlib.sha256(f"{kind}\n{text}".encode()).hexdigest()[:24]
+    path = cache_dir / f"{key}.{kind}"
+    if path.exists():
+        return path.read_bytes()
+    data = build(text)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return data
+
+
+def docx_bytes(text: str, cache_dir: Path = CACHE_DIR) -> bytes:
+    return _cached("docx", text, _build_docx, cache_dir)
+
+
+def pdf_bytes(text: str, cache_dir: Path = CACHE_DIR) -> bytes:
+    return _cached("pdf", text, _build_pdf, cache_dir)
+
+
+def doc_bytes(text: str, cache_dir: Path = CACHE_DIR) -> bytes:
+    """Word 97 bytes: LibreOffice converts the DOCX (slow, hence the cache)."""
+    return _cached("doc", text, lambda t: _convert_to_doc(docx_bytes(t, cache_dir)), cache_dir)
+
+
+def _build_docx(text: str) -> bytes:
     from docx import Document
 
     document = Document()
@@ -116,7 +144,7 @@ def docx_bytes(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def pdf_bytes(text: str) -> bytes:
+def _build_pdf(text: str) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -141,20 +169,11 @@ def pdf_bytes(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def doc_bytes(text: str, cache_dir: Path = CACHE_DIR) -> bytes:
-    """Word 97 bytes: LibreOffice converts the DOCX (slow, so the result is cached by content)."""
-    source = docx_bytes(text)
-    key = hashlib.sha256(source).hexdigest()[:20]
-    cached = cache_dir / f"{key}.doc"
-    if cached.exists():
-        return cached.read_bytes()
+def _convert_to_doc(source: bytes) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
-        docx = Path(tmp) / f"{key}.docx"
+        docx = Path(tmp) / "report.docx"
         docx.write_bytes(source)
         subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile",
                         "--convert-to", "doc", "--outdir", tmp, str(docx)],
                        check=True, capture_output=True, timeout=180)
-        data = (Path(tmp) / f"{key}.doc").read_bytes()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(data)
-    return data
+        return (Path(tmp) / "report.doc").read_bytes()

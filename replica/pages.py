@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from . import documents as docs
 from .documents import Seed
 
-CHROME = "<!--chrome-->"  # replaced per request by a visit counter and the current time
+# Replaced per request by a visit counter and the current time, written by a script as CMS
+# counters are: the bytes change on every fetch, the report's text does not.
+CHROME = "<!--chrome-->"
 DATAPROXY = "/zhangshu/module/web/jpage/dataproxy.jsp"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -36,7 +38,7 @@ class SiteMap:
         meta = f'<meta http-equiv="Content-Type" content="text/html; charset={encoding}">'
         text = (f"<!DOCTYPE html><html><head>{meta}<title>{html.escape(title)}</title></head>"
                 f"<body><h1>{html.escape(title)}</h1>\n{body}\n"
-                f'<div class="footer">{CHROME}</div></body></html>')
+                f'<div class="footer"><script>{CHROME}</script></div></body></html>')
         ctype = f"text/html; charset={encoding}" if header_charset else "text/html"
         self.pages[path] = Page(text.encode(encoding), ctype, chrome_encoding=encoding)
 

@@ -107,7 +107,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(304, b"", None, validators)
         body = page.body
         if page.chrome_encoding:  # chrome changes on every request; the validators do not
-            chrome = f"访问量：{visit}　今天是：{datetime.now():%Y年%m月%d日 %H:%M:%S.%f}"
+            chrome = (f"document.write('访问量：{visit}　今天是："
+                      f"{datetime.now():%Y年%m月%d日 %H:%M:%S.%f}');")
             body = body.replace(pages.CHROME.encode(), chrome.encode(page.chrome_encoding))
         self._send(page.status, body, page.content_type, validators)
 

@@ -1,0 +1,143 @@
+"""A first crawl, an unchanged recrawl and a crawl of the 'later' state of the replica, over
+real HTTP, checked in the archive database and in the replica's request log."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import TEST_KNOBS, CrawlRun, query, run_crawl
+
+from replica import Replica
+from replica.server import Hit
+
+REPORTS_FIRST = {
+    "/yichun/xxgk-show-61584.html",  # HTML table page (seed 000)
+    "/yichun/uploads/2022/01/nb2021.doc",  # attachment of a report page
+    "/zhangshu/art/2024/1/25/art_4082441_41956783.html",  # Hanweb, GBK, via dataproxy.jsp
+    "/zgsr/gxj/xxgk/ndbg/202201/P020220128396577788912.docx",  # TRS attachment (seed 004)
+    "/zgsr/gxj/xxgk/ndbg/202301/P020230130.pdf",  # inside a pdf.js viewer iframe
+    "/county/xxgk/2023/0120/1001.html",  # text layout (seed 003)
+    "/county/uploads/gxj2022.wps",  # .wps linked from the list (seed 001)
+}
+NEVER_REQUESTED = {
+    "/yichun/xxgk-show-61590.html",  # 解读
+    "/yichun/xxgk-show-61601.html",  # 工作要点
+    "/yichun/xxgk-show-61400.html",  # 通知
+    "/yichun/xxgk-show-61000.html",  # news
+    "/zhangshu/art/jd.html",  # 解读
+    "/zgsr/gxj/xxgk/ndbg/202301/t20230131_4512399.html",  # 解读
+    "/zgsr/gxj/pdfjs/web/viewer.html",  # the viewer, not the document
+    "/faults/private/report.html",  # robots.txt
+    "/yichun/admin/login.html",  # robots.txt
+}
+
+
+@dataclass
+class History:
+    first_db: Path
+    db: Path
+    first: CrawlRun
+    recrawl: CrawlRun
+    later: CrawlRun
+    hits_first: list[Hit]
+    hits_recrawl: list[Hit]
+
+
+def paths(rows) -> set[str]:
+    return {urlsplit(r[0]).path for r in rows}
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> History:
+    tmp = tmp_path_factory.mktemp("crawl")
+    db = tmp / "nianbao.db"
+    with Replica(knobs=TEST_KNOBS) as replica:
+        sites = replica.registry(tmp / "sites.yml")
+        first = run_crawl(db, sites)
+        hits_first = replica.hits
+        with sqlite3.connect(db) as src, sqlite3.connect(tmp / "first.db") as dst:
+            src.backup(dst)
+        recrawl = run_crawl(db, sites)
+        hits_recrawl = replica.hits[len(hits_first):]
+        replica.set_state("later")
+        later = run_crawl(db, sites)
+    return History(tmp / "first.db", db, first, recrawl, later, hits_first, hits_recrawl)
+
+
+def test_crawls_finish(history: History) -> None:
+    for run in (history.first, history.recrawl, history.later):
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert run.stats["finish_reason"] == "finished"
+    assert "crawl finished: 5 sites" in history.first.stdout
+
+
+def test_every_report_found_and_nothing_else_archived(history: History) -> None:
+    assert paths(query(history.first_db, "SELECT url FROM reports")) == REPORTS_FIRST
+    captured = paths(query(history.first_db, "SELECT url FROM captures"))
+    assert REPORTS_FIRST <= captured
+    assert not captured & NEVER_REQUESTED
+    assert not {urlsplit(h.path).path for h in history.hits_first} & NEVER_REQUESTED
+
+
+def test_robots_txt_obeyed(history: History) -> None:
+    assert history.first.stats["robotstxt/forbidden"] == 1
+    assert not [h for h in history.hits_first if h.path.startswith("/faults/private/")]
+
+
+def test_flaky_page_retried(history: History) -> None:
+    flaky = [h.status for h in history.hits_first if h.path == "/faults/list.html"]
+    assert flaky == [500, 200]
+    assert history.first.stats["retry/reason_count/500 Internal Server Error"] == 1
+
+
+def test_slow_page_times_out_and_oversize_file_is_capped(history: History) -> None:
+    stats = history.first.stats
+    assert stats["downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError"] == 3
+    assert stats["downloader/exception_type_count/scrapy.exceptions.DownloadCancelledError"] == 1
+    captured = paths(query(history.first_db, "SELECT url FROM captures"))
+    assert not captured & {"/faults/slow.html", "/faults/big.pdf"}
+    # a site with fetch errors is not complete: nothing of it may be marked removed
+    assert "replica-faults: 2 fetch errors, crawl incomplete" in history.first.stderr
+
+
+def test_unchanged_recrawl_downloads_at_most_5_percent(history: History) -> None:
+    first = history.first.stats["downloader/response_bytes"]
+    again = history.recrawl.stats["downloader/response_bytes"]
+    assert again <= 0.05 * first, (again, first)
+    # list pages are re-walked (revalidated), not skipped
+    walked = {h.path for h in history.hits_recrawl}
+    assert {"/yichun/xxgk-list-nb.html", "/yichun/xxgk-list-nb-3.html",
+            "/zgsr/gxj/xxgk/ndbg/index_2.html"} <= walked
+    assert all(h.status == 304 for h in history.hits_recrawl if h.path.endswith(".html")
+               and h.path.startswith(("/yichun/xxgk-", "/zgsr/gxj/xxgk/ndbg/")))
+    assert history.recrawl.stats.get("nianbao/new_report", 0) == 0
+    assert history.recrawl.stats.get("nianbao/removed", 0) == 0
+
+
+def test_later_state_outcomes(history: History) -> None:
+    db = history.db
+    reports = {urlsplit(url).path: (status, versions) for url, status, versions in query(
+        db, "SELECT url, status, (SELECT count(*) FROM versions v WHERE v.report_id = r.id) "
+            "FROM reports r")}
+    revised = "/yichun/xxgk-show-61584.html"
+    republished = "/zhangshu/art/2024/3/1/art_4082441_42000001.html"
+    removed = "/county/uploads/gxj2022.wps"
+    new = "/yichun/xxgk-show-70001.html"
+    assert reports[revised] == ("current", 2)
+    assert reports[republished] == ("current", 1)
+    assert reports[removed][0] == "removed"
+    assert reports[new] == ("current", 1)
+    unchanged = REPORTS_FIRST - {revised, removed, "/zhangshu/art/2024/1/25/art_4082441_41956783.html"}
+    assert all(reports[p] == ("current", 1) for p in unchanged)
+    assert len(reports) == len(REPORTS_FIRST) + 1
+    outcomes = {(urlsplit(u).path, o) for u, o in query(
+        db, "SELECT url, outcome FROM captures WHERE outcome IN ('revised', 'republished')")}
+    assert outcomes == {(revised, "revised"), (republished, "republished")}
+    assert "reports: 1 new, 1 revised, 1 removed" in history.later.stdout
+    missing = query(db, "SELECT e.status FROM expected_reports e JOIN agencies a "
+                        "ON a.id = e.agency_id WHERE a.name = '丰城市市场监督管理局'")
+    assert missing and {s for (s,) in missing} == {"missing"}
