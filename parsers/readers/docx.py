@@ -7,6 +7,7 @@ carry a w:vMerge continuation that is skipped (python-docx's row.cells would rep
 from __future__ import annotations
 
 import zipfile
+import zlib
 from io import BytesIO
 
 import docx
@@ -62,8 +63,15 @@ def check_package(data: bytes) -> None:
         if "word/document.xml" not in archive.namelist():
             raise UnreadableInput("docx: ZIP archive is not a Word document (no word/document.xml)")
         for info in infos:
-            if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in archive.read(info):
+            if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in _part(archive, info):
                 raise UnreadableInput(f"docx: {info.filename} declares a DTD (refused: XML entity attack)")
+
+
+def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise UnreadableInput(f"docx: corrupt ZIP archive ({exc})") from None
 
 
 def _blocks(container, word) -> list[Block]:

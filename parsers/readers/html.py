@@ -27,7 +27,8 @@ _BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
 # Private-use characters mark boundaries in the text (lxml refuses control characters);
 # any already in the page are removed first.
 _BREAK, _CELL_END, _ROW_END, _TABLE_START, _TABLE_END = _MARKS = "\ue000\ue001\ue002\ue003\ue004"
-_DROP_MARKS = str.maketrans("", "", _MARKS)
+# Removed before parsing: our marks, and characters XML forbids (lxml refuses them in text).
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff" + _MARKS + "]")
 _SHORT_TEXT = 120  # headings and date lines are short; long paragraphs are not searched
 
 # Section-heading words; a text holding one is a landmark when its line is numbered (一、…).
@@ -46,8 +47,7 @@ _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=Tr
 
 
 def read_html(text: str) -> Document:
-    if any(mark in text for mark in _MARKS):
-        text = text.translate(_DROP_MARKS)
+    text = _UNWANTED.sub("", text)
     # Re-encoded as UTF-8 bytes: lxml refuses str input carrying an encoding declaration.
     root = etree.fromstring(text.encode("utf-8"), _PARSER)
     if root is None:

@@ -8,6 +8,7 @@ label followed by numbers separated by spaces is one row.
 """
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -15,11 +16,17 @@ from io import BytesIO
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfminer.pdfexceptions import PDFException
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ..document import Block, Document, Table
 from ..errors import NeedsOCR, UnreadableInput
 from .textnorm import clean, collapse, publish_date_in
+
+# pdfminer logs a warning for every damaged object it steps over; the outcome is what counts.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+_PDF_ERRORS = (PdfminerException, MalformedPDFException, PDFException, PSException)
 
 MAX_PAGES = 200
 _MIN_TEXT_CHARS = 20  # fewer characters in the whole file: the text is in images
@@ -56,17 +63,13 @@ class _TablePart:
 
 def read_pdf(data: bytes) -> Document:
     try:
-        pdf = pdfplumber.open(BytesIO(data))
-    except PdfminerException as exc:
-        raise UnreadableInput(_reason(exc)) from None
-    with pdf:
-        if len(pdf.pages) > MAX_PAGES:
-            raise UnreadableInput(f"pdf: {len(pdf.pages)} pages, over the {MAX_PAGES}-page limit")
-        try:
+        with pdfplumber.open(BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise UnreadableInput(f"pdf: {len(pdf.pages)} pages, over the {MAX_PAGES}-page limit")
             flow = _flow(pdf)
-        except PdfminerException as exc:
-            raise UnreadableInput(_reason(exc)) from None
-        title = _title(pdf.metadata or {})
+            title = _title(pdf.metadata or {})
+    except _PDF_ERRORS as exc:
+        raise UnreadableInput(_reason(exc)) from None
     lines = [item for item in flow if isinstance(item, _Line)]
     if sum(len(line.text) for line in lines) + sum(
             len("".join(cell for row in item.table.rows for cell in row))
