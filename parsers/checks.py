@@ -25,17 +25,20 @@ def _fmt(v) -> str:
 
 def _side(cells: list[Cell], names: tuple[str, ...]) -> tuple[float, str]:
     total = 0
-    for c in cells:
-        if c.value is not None:
-            total += c.value
+    shown = []
+    for n, c in zip(names, cells):
+        v = c.value
+        if v is not None:
+            total += v
+        shown.append((n, v))
     if len(cells) == 1:
         return total, f"{names[0]} {_fmt(cells[0].value)}"
     if len(cells) > 6:
-        nonzero = ", ".join(f"{n} {_fmt(c.value)}" for n, c in zip(names, cells) if c.value)
+        nonzero = ", ".join(f"{n} {_fmt(v)}" for n, v in shown if v)
         text = f"{names[0]} + … + {names[-1]} ({len(cells)} rows; "
         text += f"non-zero: {nonzero})" if nonzero else "all 0)"
         return total, f"{text} = {_fmt(total)}"
-    return total, " + ".join(f"{n} {_fmt(c.value)}" for n, c in zip(names, cells)) + f" = {_fmt(total)}"
+    return total, " + ".join(f"{n} {_fmt(v)}" for n, v in shown) + f" = {_fmt(total)}"
 
 
 def _check(rule: str, scope: str, left: list[Cell], lnames, right: list[Cell], rnames) -> Check:
@@ -43,10 +46,12 @@ def _check(rule: str, scope: str, left: list[Cell], lnames, right: list[Cell], r
     rt, rtext = _side(right, rnames)
     ok = abs(lt - rt) < 1e-9
     detail = f"{scope}: {ltext} {'=' if ok else '≠'} {rtext}"
-    blanks = [c.key for c in left + right if c.value is None]
-    if blanks:
+    cells = left + right
+    keys = [f"{c.table}/{c.row}/{c.col}" for c in cells]
+    if any(c.value is None for c in cells):
+        blanks = [k for k, c in zip(keys, cells) if c.value is None]
         detail += f"; blank cells counted as 0: {', '.join(blanks)}"
-    return Check(rule, ok, detail, [c.key for c in left + right])
+    return Check(rule, ok, detail, keys)
 
 
 def run_checks(cells: list[Cell], fmt: str, year: int | None) -> tuple[list[Check], list[str]]:

@@ -13,21 +13,21 @@ from .metadata import (
     find_title, find_websites, find_year,
 )
 from .model import Report
-from .sections import find_sections
+from .sections import find_sections, table_lines
 from .tables import extract_tables
 
 
-def _plain_text(doc: Document) -> str:
+def _render(doc: Document) -> tuple[str, dict[int, list[str]]]:
+    """The full plain text, and each table's text lines by block index."""
     out: list[str] = []
-    for b in doc.blocks:
+    rendered: dict[int, list[str]] = {}
+    for bi, b in enumerate(doc.blocks):
         if isinstance(b, Table):
-            for row in b.rows:
-                line = "\t".join(c.replace("\n", "").strip() for c in row).strip()
-                if line:
-                    out.append(line)
+            lines = rendered[bi] = table_lines(b)
+            out.extend(lines)
         elif b:
             out.append(b)
-    return "\n".join(out)
+    return "\n".join(out), rendered
 
 
 def decide_format(found: set[str], votes: dict[str, int]) -> str:
@@ -41,8 +41,8 @@ def decide_format(found: set[str], votes: dict[str, int]) -> str:
 
 def build_report(doc: Document) -> Report:
     paragraphs = doc.paragraphs()
-    text = _plain_text(doc)
-    sections, heading_ctx = find_sections(doc)
+    text, rendered = _render(doc)
+    sections, heading_ctx = find_sections(doc, rendered)
     tables = extract_tables(doc, heading_ctx)
     fmt = decide_format(tables.found if tables.cells else set(), tables.format_votes)
 

@@ -53,8 +53,20 @@ def heading_key(paragraph: str) -> tuple[str | None, int | None]:
     return None, None
 
 
-def find_sections(doc: Document) -> tuple[dict[str, str], dict[int, str]]:
-    """(section key -> text, block index of each heading -> table kind it announces)."""
+def table_lines(table: Table) -> list[str]:
+    """A table as text: one line per row, cells separated by tabs."""
+    out = []
+    for row in table.rows:
+        line = "\t".join(c.replace("\n", "").strip() for c in row).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def find_sections(doc: Document, rendered: dict[int, list[str]] | None = None
+                  ) -> tuple[dict[str, str], dict[int, str]]:
+    """(section key -> text, block index of each heading -> table kind it announces).
+    `rendered` maps a table's block index to its text lines (table_lines)."""
     texts: dict[str, list[str]] = {}
     heading_ctx: dict[int, str] = {}
     current: str | None = None
@@ -62,8 +74,7 @@ def find_sections(doc: Document) -> tuple[dict[str, str], dict[int, str]]:
     for bi, block in enumerate(doc.blocks):
         if isinstance(block, Table):
             if current:
-                texts[current].extend("\t".join(c.replace("\n", "") for c in row).strip()
-                                      for row in block.rows)
+                texts[current].extend(rendered[bi] if rendered and bi in rendered else table_lines(block))
             continue
         key, number = heading_key(block)
         if key is not None:

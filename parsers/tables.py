@@ -17,7 +17,7 @@ from typing import Callable
 
 from .document import Document, Table
 from .labels import (
-    ACTIVE_DEFAULT_COLS, APPEAL_COLS, APPEAL_HEADER_WORDS, APPEAL_ROW_LABELS, APPEAL_ROWS,
+    ACTIVE_COLS, ACTIVE_DEFAULT_COLS, APPEAL_COLS, APPEAL_HEADER_WORDS, APPEAL_ROW_LABELS, APPEAL_ROWS,
     COLUMN_UNIT, REQUEST_COLS, REQUEST_HEADER_WORDS, REQUEST_INDEX, REQUEST_ROWS, match_active_col,
     match_active_row, match_request_row, norm, parse_label_parts,
 )
@@ -25,6 +25,7 @@ from .model import Cell
 from .values import clean_raw, parse_number
 
 _TRAILING_DIGITS = re.compile(r"^(.*?\D)(\d+)$", re.S)
+_INFO_CONTENT = norm("信息内容")
 _ITEM = re.compile(r"第二十条第\s*[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*项")
 _MAX_PARTITIONS = 200_000
 
@@ -58,23 +59,36 @@ class TableResult:
     found: set[str] = field(default_factory=set)  # which tables were seen
 
 
-def _split_row(cells: list[str], unit: str | None = None) -> Row:
+# cell text -> (raw, is a value, value): labels and small numbers repeat across reports
+_CELL_CACHE: dict[str, tuple[str, bool, int | float | None]] = {}
+_CELL_CACHE_MAX = 50_000
+
+
+def _classify(c: str) -> tuple[str, bool, int | float | None]:
+    hit = _CELL_CACHE.get(c)
+    if hit is None:
+        raw = clean_raw(c)
+        ok, value = parse_number(raw)
+        hit = (raw, ok, value) if ok else (raw.strip(), ok, value)
+        if len(_CELL_CACHE) >= _CELL_CACHE_MAX:
+            _CELL_CACHE.clear()
+        _CELL_CACHE[c] = hit
+    return hit
+
+
+def _split_row(cells: list[str]) -> Row:
     labels: list[str] = []
     region: list[Slot] = []
     for c in cells:
         if not c:
             region.append(_BLANK)
             continue
-        if c.isdigit() and c.isascii():  # the hot path: a plain count
-            region.append(Slot(c, int(c), False))
-            continue
-        raw = clean_raw(c)
-        ok, value = parse_number(raw, unit)
+        raw, ok, value = _classify(c)
         if ok:
             region.append(Slot(raw, value, value is None))
         else:
             # a label cell: everything before it (blank padding, stray numbers) belongs to labels
-            labels.append(raw.strip())
+            labels.append(raw)
             region = []
     return Row(labels, region, cells)
 
@@ -248,7 +262,12 @@ class _Builder:
             self.act_cols = None
             if len(row.labels) == 1:
                 return
-        if row.labels and norm(row.labels[0]) == norm("信息内容"):
+        header = bool(row.labels) and norm(row.labels[0]) == _INFO_CONTENT
+        if not header and len(row.labels) >= 1 and not any(not s.blank for s in row.region) \
+                and all(norm(lb) in ACTIVE_COLS for lb in row.labels):
+            header = True  # a column header row printed without 信息内容
+            row = Row(["信息内容", *row.labels], row.region, row.source)
+        if header:
             cols = []
             for lb in row.labels[1:]:
                 hit, _ = match_active_col(norm(lb))
@@ -441,6 +460,8 @@ def paragraph_row(p: str, numbers_only: bool = False) -> Row | None:
         if label and len(nums) == 1 and nums[0].isdigit() and not s[len(label):][:1].isspace():
             return Row([label + nums[0]], [], [p])  # digits run into the label
         labels = label.split() if label else []
+        if numbers_only and not labels:
+            return None  # a page number or a stray figure between table pieces
         return Row(labels, [Slot(n, parse_number(n)[1], False) for n in nums], [p])
     tokens = s.split()
     if not numbers_only and len(tokens) >= 2 and len(s) <= 80:

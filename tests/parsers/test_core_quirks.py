@@ -212,3 +212,13 @@ def test_run_together_digits_inside_a_table_cell():
     for key in ("new_received", "carried_over"):
         assert [c.value for c in r.cells if c.row == key] == [2, 1, 0, 0, 0, 0, 3]
     assert sum("run together" in w for w in r.warnings) == 2
+
+
+def test_column_header_without_its_first_cell_and_stray_page_numbers():
+    doc = Document(blocks=["二、主动公开政府信息情况",
+                           Table([["第二十条第（一）项"], ["", "本年新制作数量", "本年新公开数量", "对外公开总数量"]]),
+                           "3",  # a page number between two pieces of a table split across pages
+                           Table([["规章", "1", "2", "3"]])], kind="pdf")
+    r = build_report(doc)
+    assert [(c.col, c.value) for c in r.cells] == [("created", 1), ("published", 2), ("total_public", 3)]
+    assert r.format == "2019" and not r.warnings
