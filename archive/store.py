@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from parsers import ParseError, parse
+from parsers import ParseError, Report, parse
 from parsers.agency import agency_kind, normalize_agency
 
 from . import expected, schema, search_index
@@ -26,15 +26,21 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def parse_capture(capture: Capture) -> tuple[Snapshot | None, str | None]:
-    """Parse outside any transaction. Unreadable input is a recorded error, never a crash."""
+def parse_capture(capture: Capture) -> Report | str:
+    """The capture's Report, or a one-line error: unreadable input is recorded, never a crash.
+    Pure, so a caller may run it in other processes and hand the result to Archive.ingest."""
     try:
-        report = parse(capture.body, capture.content_type, capture.final_url or capture.url)
+        return parse(capture.body, capture.content_type, capture.final_url or capture.url)
     except ParseError as exc:
-        return None, str(exc) or type(exc).__name__
+        return str(exc) or type(exc).__name__
     except Exception as exc:  # a parser bug must not stop a crawl: the capture records it
-        return None, f"parser failed: {type(exc).__name__}: {exc}".splitlines()[0]
-    return snapshot(report) if report.structure_found else None, None
+        return f"parser failed: {type(exc).__name__}: {exc}".splitlines()[0]
+
+
+def _snapshot(parsed: Report | str) -> tuple[Snapshot | None, str | None]:
+    if isinstance(parsed, str):
+        return None, parsed
+    return (snapshot(parsed) if parsed.structure_found else None), None
 
 
 class Archive:
@@ -125,15 +131,16 @@ class Archive:
         return capture.agency_hint or printed
 
     # -- ingest ----------------------------------------------------------------------------
-    def ingest(self, capture: Capture) -> IngestResult:
+    def ingest(self, capture: Capture, parsed: Report | str | None = None) -> IngestResult:
         """Store one capture: its original in WARC, then its report/version/changes rows.
 
         One transaction: the WARC record is written and flushed inside it, so a database row
         never points at bytes that are not on disk, and a killed ingest leaves nothing behind
-        but WARC bytes that the next ingest cuts off."""
+        but WARC bytes that the next ingest cuts off. `parsed`: parse_capture(capture) when the
+        caller already ran it (e.g. in worker processes); by default it runs here."""
         fetched_at = capture.fetched_at or utc_now()
         sha256 = hashlib.sha256(capture.body).hexdigest()
-        parsed, error = parse_capture(capture)
+        parsed, error = _snapshot(parse_capture(capture) if parsed is None else parsed)
         with self._transaction(lock_warc=True):
             location = self._store_original(capture, sha256, fetched_at)
             capture_id = self._insert_capture(capture, sha256, fetched_at, location, error)
@@ -360,8 +367,8 @@ class Archive:
         for version_id, report_id, capture_id, old_hash, url, final_url, ctype, current in versions:
             stats["versions"] += 1
             body = self.read_original(capture_id).payload
-            snap, error = parse_capture(Capture(url=url, final_url=final_url, body=body,
-                                                content_type=ctype))
+            snap, _error = _snapshot(parse_capture(Capture(url=url, final_url=final_url, body=body,
+                                                           content_type=ctype)))
             if snap is None:  # the new parser fails where the old one worked: keep the data
                 stats["errors"] += 1
                 continue
