@@ -191,7 +191,7 @@ class Archive:
         region = {k: snap.metadata[k] for k in ("province", "city", "county")}
         agency_id = self._agency_id(name, capture.site_id, region)
         row = self.conn.execute(
-            "SELECT r.id, r.url, r.current_version_id, v.content_hash FROM reports r "
+            "SELECT r.id, r.url, r.status, r.current_version_id, v.content_hash FROM reports r "
             "JOIN versions v ON v.id = r.current_version_id WHERE r.agency_id = ? AND r.year = ?",
             (agency_id, year)).fetchone()
         if row is None:
@@ -203,13 +203,19 @@ class Archive:
             version_id = self._insert_version(report_id, 1, capture_id, snap, seen, "first")
             search_index.index_report(self.db, report_id)
             return IngestResult("new_report", capture_id, report_id, version_id)
-        report_id, url, version_id, content_hash = row
+        report_id, url, status, version_id, content_hash = row
+        # MIN/MAX: captures may arrive out of order (an older crawl imported later)
         self.conn.execute(
-            "UPDATE reports SET url = ?, site_id = COALESCE(?, site_id), last_seen = ?, "
+            "UPDATE reports SET url = ?, site_id = COALESCE(?, site_id), "
+            "first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), "
             "status = 'current', removed_at = NULL WHERE id = ?",
-            (capture.url, capture.site_id, seen, report_id))
+            (capture.url, capture.site_id, seen, seen, report_id))
+        if status == "removed":
+            self._record_changes(report_id, version_id, version_id,
+                                 [Change("metadata", "status", status, "current")], "agency", seen)
         if content_hash == snap.content_hash:
-            self.conn.execute("UPDATE versions SET last_seen = ? WHERE id = ?", (seen, version_id))
+            self.conn.execute("UPDATE versions SET last_seen = MAX(last_seen, ?) WHERE id = ?",
+                              (seen, version_id))
             outcome = "unchanged" if url == capture.url else "republished"
             return IngestResult(outcome, capture_id, report_id, version_id)
         changes = self._diff(version_id, snap)

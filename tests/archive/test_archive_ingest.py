@@ -28,9 +28,13 @@ def test_same_report_twice_adds_no_version(archive: Archive) -> None:
     assert count(archive, "versions") == 1 and count(archive, "captures") == 2
     report = archive.conn.execute("SELECT first_seen, last_seen, year FROM reports").fetchone()
     assert report == ("2023-01-20T02:00:00Z", "2023-03-01T00:00:00Z", 2022)
+    # an older crawl imported afterwards moves first_seen back, never last_seen
+    archive.ingest(text_capture(seed_text(), fetched_at="2023-01-10T00:00:00Z"))
+    report = archive.conn.execute("SELECT first_seen, last_seen FROM reports").fetchone()
+    assert report == ("2023-01-10T00:00:00Z", "2023-03-01T00:00:00Z")
     # the second payload is stored once: a revisit record pointing at the first
     types = [r[0] for r in archive.conn.execute("SELECT warc_type FROM captures ORDER BY id")]
-    assert types == ["response", "revisit"]
+    assert types == ["response", "revisit", "revisit"]
     cell = archive.conn.execute(
         "SELECT value, raw FROM cells WHERE version_id = ? AND tbl = 'active' AND "
         "row_key = 'normative_documents' AND col_key = 'in_force'", (first.version_id,)).fetchone()
@@ -178,6 +182,8 @@ def test_removed_reports_are_marked_never_deleted(archive: Archive) -> None:
     assert back.outcome == "unchanged"
     assert archive.conn.execute("SELECT status, removed_at FROM reports WHERE id = ?",
                                 (kept.report_id,)).fetchone() == ("current", None)
+    assert archive.conn.execute("SELECT old, new FROM changes WHERE key = 'status' "
+                                "ORDER BY id DESC").fetchone() == ("removed", "current")
 
 
 def test_checks_are_stored_with_failures_spelled_out(archive: Archive, expected: dict) -> None:
