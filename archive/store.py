@@ -180,20 +180,29 @@ class Archive:
              location.length, location.record_type, location.record_id, capture.site_id,
              capture.link_text, capture.agency_hint, capture.year_hint, error)).lastrowid
 
-    def _record_report(self, capture_id: int, capture: Capture, snap: Snapshot,
-                       seen: str) -> IngestResult:
+    def _identify(self, capture: Capture, snap: Snapshot) -> tuple[int, int] | str:
+        """(agency id, year) of a parsed report, or why it has none."""
         year = snap.year or capture.year_hint
         name = self._agency_for(snap, snap.metadata["agency_printed"] or snap.agency_normalized,
                                 capture)
         if year is None or not name:
-            missing = "reporting year" if year is None else "agency"
-            return IngestResult("error", capture_id, error=f"report without {missing}")
+            return f"report without {'reporting year' if year is None else 'agency'}"
         region = {k: snap.metadata[k] for k in ("province", "city", "county")}
-        agency_id = self._agency_id(name, capture.site_id, region)
-        row = self.conn.execute(
+        return self._agency_id(name, capture.site_id, region), year
+
+    def _current(self, agency_id: int, year: int) -> tuple | None:
+        return self.conn.execute(
             "SELECT r.id, r.url, r.status, r.current_version_id, v.content_hash FROM reports r "
             "JOIN versions v ON v.id = r.current_version_id WHERE r.agency_id = ? AND r.year = ?",
             (agency_id, year)).fetchone()
+
+    def _record_report(self, capture_id: int, capture: Capture, snap: Snapshot,
+                       seen: str) -> IngestResult:
+        identity = self._identify(capture, snap)
+        if isinstance(identity, str):
+            return IngestResult("error", capture_id, error=identity)
+        agency_id, year = identity
+        row = self._current(agency_id, year)
         if row is None:
             report_id = self.conn.execute(
                 "INSERT INTO reports (agency_id, year, title, url, site_id, first_seen, last_seen,"
@@ -363,7 +372,8 @@ class Archive:
         """Re-parse every version from its WARC original with the current parser.
 
         A version's content is rewritten in place; differences are recorded as changes with
-        cause 'parser' (from and to the same version), never as a revision by the agency."""
+        cause 'parser' (from and to the same version), never as a revision by the agency.
+        Captures that failed or were no report are parsed again too (see _recover)."""
         stats = {"versions": 0, "changed": 0, "changes": 0, "errors": 0}
         versions = self.conn.execute(
             "SELECT v.id, v.report_id, v.capture_id, v.content_hash, c.url, c.final_url, "
@@ -389,6 +399,44 @@ class Archive:
                     search_index.index_report(self.db, report_id)
             stats["changed"] += bool(changes)
             stats["changes"] += len(changes)
+        stats.update(self._recover())
+        return stats
+
+    def _recover(self) -> dict:
+        """Re-parse captures that were an error or no report. One that now reads as a report
+        no archived report covers becomes that report (first seen when it was fetched); one
+        matching a report's current version joins it. One that differs from an archived report
+        is only counted: whether the agency or the parser made the difference is unknown, and
+        an old capture must not become the current version."""
+        stats = {"recovered": 0, "differs": 0}
+        failed = self.conn.execute(
+            "SELECT id, url, final_url, content_type, site_id, agency_hint, year_hint, fetched_at "
+            "FROM captures WHERE outcome IN ('error', 'not_report') ORDER BY id").fetchall()
+        for capture_id, url, final_url, ctype, site_id, hint, year_hint, fetched_at in failed:
+            capture = Capture(url=url, final_url=final_url, content_type=ctype, site_id=site_id,
+                              agency_hint=hint, year_hint=year_hint,
+                              body=self.read_original(capture_id).payload)
+            snap, _error = _snapshot(parse_capture(capture))
+            if snap is None:
+                continue
+            with self._transaction():
+                identity = self._identify(capture, snap)
+                row = None if isinstance(identity, str) else self._current(*identity)
+                if isinstance(identity, str) or (row and row[4] != snap.content_hash):
+                    stats["differs"] += row is not None
+                    continue
+                if row is None:
+                    result = self._record_report(capture_id, capture, snap, fetched_at)
+                else:
+                    self.conn.execute("UPDATE reports SET first_seen = MIN(first_seen, ?), "
+                                      "last_seen = MAX(last_seen, ?) WHERE id = ?",
+                                      (fetched_at, fetched_at, row[0]))
+                    result = IngestResult("unchanged", capture_id, row[0], row[3])
+                self.conn.execute(
+                    "UPDATE captures SET outcome = ?, report_id = ?, version_id = ?, error = NULL "
+                    "WHERE id = ?", (result.outcome, result.report_id, result.version_id,
+                                     capture_id))
+                stats["recovered"] += 1
         return stats
 
 

@@ -20,7 +20,8 @@ def test_reparse_restores_cells_and_records_cause_parser(archive: Archive) -> No
     archive.ingest(text_capture(seed_text(), url="http://mirror.example/61584.html"))  # revisit
     simulate_older_parser(archive, first.version_id)
     stats = archive.reparse()
-    assert stats == {"versions": 1, "changed": 1, "changes": 1, "errors": 0}
+    assert stats == {"versions": 1, "changed": 1, "changes": 1, "errors": 0, "recovered": 0,
+                     "differs": 0}
     changes = archive.conn.execute(
         "SELECT kind, key, old, new, cause, from_version_id, to_version_id FROM changes").fetchall()
     assert changes == [("cell", "active/penalty/decisions", "9", "1", "parser",
@@ -32,7 +33,7 @@ def test_reparse_restores_cells_and_records_cause_parser(archive: Archive) -> No
                                  "row_key = 'penalty'").fetchone()
     assert value == (1, "1")
     # nothing left to correct: a second run records nothing
-    assert archive.reparse() == {"versions": 1, "changed": 0, "changes": 0, "errors": 0}
+    assert archive.reparse()["changed"] == 0
     assert count(archive, "changes") == 1
 
 
@@ -52,3 +53,30 @@ def test_reparse_keeps_the_search_index_consistent(archive: Archive) -> None:
         "SELECT rowid FROM report_search_fts WHERE report_search_fts MATCH ?",
         (search_index.fts_query("宜春市工业和信息化局"),)).fetchall()
     assert hits == [(first.report_id,)]
+
+
+def test_reparse_recovers_captures_an_older_parser_could_not_read(archive: Archive) -> None:
+    def unreadable(text: str, url: str, fetched_at: str) -> int:
+        """A capture an older parser failed on (its result handed to ingest as parsed)."""
+        result = archive.ingest(text_capture(text, url=url, fetched_at=fetched_at),
+                                parsed="PDF has no text layer: needs OCR")
+        assert result.outcome == "error"
+        return result.capture_id
+
+    known = archive.ingest(text_capture(seed_text(), fetched_at="2023-02-01T00:00:00Z"))
+    same = unreadable(seed_text(), "http://a/1.pdf", "2023-01-05T00:00:00Z")
+    other = unreadable(seed_text("004_69dc6e22679cfd75.txt"), "http://a/2.pdf",
+                       "2022-01-20T00:00:00Z")
+    differs = unreadable(seed_text().replace("\t行政处罚\n\t1\n", "\t行政处罚\n\t7\n"),
+                         "http://a/3.pdf", "2023-01-06T00:00:00Z")
+    stats = archive.reparse()
+    assert (stats["recovered"], stats["differs"]) == (2, 1)
+    rows = dict((cid, (outcome, rid)) for cid, outcome, rid in archive.conn.execute(
+        "SELECT id, outcome, report_id FROM captures"))
+    assert rows[same] == ("unchanged", known.report_id)
+    assert rows[other][0] == "new_report" and rows[differs] == ("error", None)
+    assert archive.conn.execute("SELECT first_seen FROM reports WHERE id = ?",
+                                (known.report_id,)).fetchone() == ("2023-01-05T00:00:00Z",)
+    assert archive.conn.execute("SELECT first_seen, year FROM reports WHERE id = ?",
+                                (rows[other][1],)).fetchone() == ("2022-01-20T00:00:00Z", 2021)
+    assert count(archive, "versions") == 2 and count(archive, "changes") == 0
