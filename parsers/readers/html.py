@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..document import Block, Document, Table
 from ..errors import UnreadableInput
-from .textnorm import clean, is_chrome_line, iso_date, publish_date_in
+from .textnorm import clean, is_chrome_line, iso_date, publish_date_in_markup
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select",
               "button", "input", "textarea", "svg", "map", "head")
@@ -29,13 +29,15 @@ _BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
 _BREAK, _CELL_END, _ROW_END, _TABLE_START, _TABLE_END = _MARKS = "\ue000\ue001\ue002\ue003\ue004"
 # Removed before parsing: our marks, and characters XML forbids (lxml refuses them in text).
 _UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff" + _MARKS + "]")
-_SHORT_TEXT = 120  # headings and date lines are short; long paragraphs are not searched
+_SHORT_TEXT = 120  # headings are short: long paragraphs are not searched for them
 
 # Section-heading words; a text holding one is a landmark when its line is numbered (一、…).
 _HEADING_WORDS = re.compile("总体情况|主动公开政府信息|收到和处理|行政复议|主要问题|其他需要报告")
 _HEADING_MAX_CHARS = 60
 _NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,2}[)）]?\s*[、.．]")
-_DATE_WORDS = re.compile("发布|发文|成文")
+_OVERVIEW = re.compile(r"[一1]\s*[、.．]\s*总体情况")
+_MAYBE_HIDDEN = etree.XPath("//*[@hidden or contains(@style, 'none')]")
+_HIDDEN_HINT = re.compile(r"\shidden[\s=>]|:\s*none", re.I)
 _IS_DATA_TABLE = etree.XPath("not(.//table) and count(.//td | .//th) > 1")
 _IS_REPORT_TABLE = etree.XPath(
     "contains(., '申请') or contains(., '信息内容') or contains(., '行政复议') or contains(., '结果维持')"
@@ -54,61 +56,33 @@ def read_html(text: str) -> Document:
         raise UnreadableInput("html: the page has no elements")
     meta = _meta(root)
     title = _title(root, meta)
+    publish_date = _meta_date(meta) or publish_date_in_markup(text)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
-    scan = _Scan(root, want_dates=not _meta_date(meta))
-    for hidden in scan.hidden:
-        _remove_keep_tail(hidden)
-    publish_date = _meta_date(meta) or _text_date(scan.visible(scan.dated))
-    body = _article_body(root, scan.visible(scan.headings))
-    return Document(blocks=_blocks(body), kind="html", title=title, publish_date=publish_date)
+    if _HIDDEN_HINT.search(text):  # the XPath walks every element: only when worth it
+        for element in _MAYBE_HIDDEN(root):
+            if _is_hidden(element):
+                _remove_keep_tail(element)
+    tables = [t for t in root.iter("table") if _IS_DATA_TABLE(t)]
+    body = _article_body(root, [t for t in tables if _IS_REPORT_TABLE(t)])
+    return Document(blocks=_blocks(body, tables), kind="html", title=title,
+                    publish_date=publish_date)
 
 
-class _Scan:
-    """One Python pass over the elements: hidden ones, and those whose own text holds a
-    section-heading word or a publish-date label (cheaper here than XPath text() searches)."""
-
-    def __init__(self, root: etree._Element, want_dates: bool) -> None:
-        self.root = root
-        self.hidden: list[etree._Element] = []
-        self.headings: list[etree._Element] = []
-        self.dated: list[etree._Element] = []
-        for element in root.iter():
-            style = element.get("style")
-            if style and "display:none" in style.replace(" ", "").lower():
-                self.hidden.append(element)
-            for text, owner in ((element.text, element), (element.tail, element.getparent())):
-                if not text or owner is None or len(text) > _SHORT_TEXT:
-                    continue
-                if _HEADING_WORDS.search(text):
-                    self.headings.append(owner)
-                if want_dates and _DATE_WORDS.search(text):
-                    self.dated.append(owner)
-
-    def visible(self, elements: list[etree._Element]) -> list[etree._Element]:
-        """Those still in the page once the hidden subtrees are removed."""
-        if not self.hidden:
-            return elements
-        return [el for el in elements if _top(el) is self.root]
+def _is_hidden(element: etree._Element) -> bool:
+    style = element.get("style") or ""
+    return element.get("hidden") is not None or "display:none" in style.replace(" ", "").lower()
 
 
-def _top(element: etree._Element) -> etree._Element:
-    # getroottree() would not do: a removed element still belongs to the same document.
-    for element in element.iterancestors():
-        pass
-    return element
-
-
-def _blocks(body: etree._Element) -> list[Block]:
+def _blocks(body: etree._Element, data_tables: list[etree._Element]) -> list[Block]:
     """Mark boundaries in the tree, read all text at once, split it back into blocks."""
     for element in body.iter(*_BLOCK_TAGS):
         element.tail = _BREAK + element.tail if element.tail else _BREAK
         if element.tag != "br":
             element.text = _BREAK + element.text if element.text else _BREAK
-    for table in body.iter("table"):
-        if _IS_DATA_TABLE(table):
-            _mark_table(table)
+    for table in data_tables:
+        _mark_table(table)  # tables outside the body are marked too: harmless, they are not read
     text = "".join(body.itertext())
-    if body.tag == "table" and _IS_DATA_TABLE(body):
+    if body in data_tables:
         text = _TABLE_START + text  # the body itself is the table: its tail is not in the text
     blocks: list[Block] = []
     for index, part in enumerate(text.split(_TABLE_START)):
@@ -150,20 +124,44 @@ def _remove_keep_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _article_body(root: etree._Element, headings: list[etree._Element]) -> etree._Element:
-    """The lowest element holding every report landmark; <body> when fewer than two exist."""
-    landmarks = [el for el in headings if _is_heading(el)]
-    landmarks += [t for t in root.iter("table") if _IS_DATA_TABLE(t) and _IS_REPORT_TABLE(t)]
+def _article_body(root: etree._Element, tables: list[etree._Element]) -> etree._Element:
+    """The element holding the report and as little else as possible.
+
+    Fast path: the lowest common ancestor of the report's tables, widened until it holds the
+    overview heading (一、总体情况). Otherwise the lowest common ancestor of the numbered
+    section headings and tables; <body> when fewer than two of those exist."""
+    if tables:
+        container: etree._Element | None = _common_ancestor(tables)
+        while container is not None and container.tag not in ("body", "html"):
+            if _OVERVIEW.search("".join(container.itertext())):
+                return container
+            container = container.getparent()
+    landmarks = [el for el in _heading_owners(root) if _is_heading(el)] + tables
     if len(set(landmarks)) < 2:
         body = root.find("body")
         return body if body is not None else root
-    chains = [list(el.iterancestors())[::-1] + [el] for el in landmarks]
+    return _common_ancestor(landmarks)
+
+
+def _common_ancestor(elements: list[etree._Element]) -> etree._Element:
+    chains = [list(el.iterancestors())[::-1] + [el] for el in elements]
     common = chains[0][0]
     for level in zip(*chains):
         if any(el is not level[0] for el in level):
             break
         common = level[0]
     return common
+
+
+def _heading_owners(root: etree._Element) -> list[etree._Element]:
+    """Elements whose own text holds a section-heading word: one Python pass, cheaper here
+    than an XPath text() search."""
+    owners = []
+    for element in root.iter():
+        for text, owner in ((element.text, element), (element.tail, element.getparent())):
+            if text and owner is not None and len(text) < _SHORT_TEXT and _HEADING_WORDS.search(text):
+                owners.append(owner)
+    return owners
 
 
 def _is_heading(element: etree._Element) -> bool:
@@ -198,12 +196,3 @@ def _title(root: etree._Element, meta: dict[str, str]) -> str | None:
 
 def _meta_date(meta: dict[str, str]) -> str | None:
     return next((date for name in _DATE_META if name in meta and (date := iso_date(meta[name]))), None)
-
-
-def _text_date(dated: list[etree._Element]) -> str | None:
-    for owner in dated:
-        # The date is often in the next <span>: read the line that holds the label.
-        for element in (owner, owner.getparent()):
-            if element is not None and (date := publish_date_in(clean("".join(element.itertext())[:300]))):
-                return date
-    return None

@@ -12,6 +12,9 @@ _CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 _DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 _PUBLISH_LINE = re.compile(rf"(?:发布|发文|公开|成文)(?:时间|日期)\s*[:：]?\s*{_DATE}")
+# The same, in page source: tags and &nbsp; may sit between the label and the date.
+_PUBLISH_MARKUP = re.compile(
+    rf"(?:发布|发文|成文)(?:时间|日期)\s*[:：]?(?:\s|&nbsp;|<[^<>]{{0,200}}>){{0,10}}{_DATE}")
 _ISO_DATE = re.compile(_DATE)
 # Lines of page chrome that change between crawls of the same report.
 _CHROME_LINE = re.compile(
@@ -23,7 +26,10 @@ _CHROME_MAX_CHARS = 80
 
 def clean(text: str) -> str:
     """Collapse whitespace (nbsp and ideographic space included) and drop CJK gaps."""
-    return _CJK_GAP.sub("", collapse(text))
+    stripped = text.strip()
+    if not stripped or stripped.isdigit():  # most table cells: no regex needed
+        return stripped
+    return _CJK_GAP.sub("", collapse(stripped))
 
 
 def collapse(text: str) -> str:
@@ -44,6 +50,12 @@ def iso_date(text: str) -> str | None:
 def publish_date_in(line: str) -> str | None:
     """The ISO date of a "发布时间：2023-01-20" / "发布日期：2023年1月20日" line."""
     match = _PUBLISH_LINE.search(line)
+    return iso_date(match.group(0)) if match else None
+
+
+def publish_date_in_markup(html: str) -> str | None:
+    """The first publish-date label's date in an HTML page's source."""
+    match = _PUBLISH_MARKUP.search(html)
     return iso_date(match.group(0)) if match else None
 
 

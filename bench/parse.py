@@ -1,0 +1,104 @@
+"""Parse speed per input kind, on files generated from the five seed reports.
+
+HTML, DOCX and PDF are made by the test fixture builders (tests/parsers/fixture_builders.py:
+real government-page chrome, python-docx merged cells, reportlab STSong-Light ruled tables),
+DOC by LibreOffice from the DOCX; text and markdown are the seeds as published. Figures are
+for one process (one core): reports/s of the full parse (bytes -> Report), the reader alone
+(bytes -> Document), and for HTML the full parse time over a bare lxml.html.fromstring of the
+same page. Targets: >= 500 reports/s per core for HTML and text, full HTML parse <= 15x lxml.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+import lxml.html
+
+from parsers import parse
+from parsers.readers import read
+
+TARGET_REPORTS_PER_S = 500  # HTML and text, per core
+TARGET_LXML_RATIO = 15.0
+FAST_KINDS = ("html", "text", "markdown")
+
+Capture = tuple[bytes, str | None, str | None]
+
+
+def captures(with_doc: bool) -> dict[str, list[Capture]]:
+    from tests.conftest import SEED_FILES, SEEDS_DIR
+    from tests.parsers import fixture_builders as fb
+
+    seeds = fb.seed_reports()
+    found: dict[str, list[Capture]] = {
+        "html": [(fb.seed_file(n, "html"), "text/html", None) for n in SEED_FILES],
+        "text": [((SEEDS_DIR / n).read_bytes(), "text/plain", None) for n in SEED_FILES],
+        "markdown": [((SEEDS_DIR / n).read_bytes(), None, "http://x.gov.cn/r.md") for n in SEED_FILES],
+        "docx": [(fb.seed_file(n, "docx"), None, None) for n in SEED_FILES],
+        "pdf": [(fb.seed_file(n, "pdf"), None, None) for n in SEED_FILES],
+    }
+    if with_doc and fb.soffice():
+        found["doc"] = [(fb.docx_to_doc(fb.seed_file(SEED_FILES[4], "docx")), "application/msword", None)]
+    return found
+
+
+def per_second(function: Callable[[Capture], object], items: list[Capture], min_seconds: float) -> float:
+    """Calls per second, over whole passes through the items, for at least min_seconds."""
+    calls, start = 0, time.perf_counter()
+    while True:
+        for item in items:
+            function(item)
+        calls += len(items)
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return calls / elapsed
+
+
+def run(seconds: float = 2.0, with_doc: bool = True) -> dict:
+    figures: dict = {"kinds": {}}
+    for kind, items in captures(with_doc).items():
+        budget = seconds if kind in FAST_KINDS + ("docx",) else 0.0  # slow kinds: one pass
+        for item in items:  # warm-up: imports, caches
+            parse(*item)
+        full = per_second(lambda c: parse(*c), items, budget)
+        reader = per_second(lambda c: read(*c), items, budget)
+        figures["kinds"][kind] = {"files": len(items), "avg_bytes": sum(len(c[0]) for c in items) // len(items),
+                                  "reports_per_s": round(full, 1), "ms_per_report": round(1000 / full, 2),
+                                  "reader_documents_per_s": round(reader, 1)}
+    pages = [c[0] for c in captures(False)["html"]]
+    bare = per_second(lambda c: lxml.html.fromstring(c[0]), [(p, None, None) for p in pages], seconds)
+    html = figures["kinds"]["html"]
+    figures["bare_lxml_pages_per_s"] = round(bare, 1)
+    figures["html_full_over_lxml"] = round(bare / html["reports_per_s"], 2)
+    figures["html_reader_over_lxml"] = round(bare / html["reader_documents_per_s"], 2)
+    return figures
+
+
+def report(figures: dict) -> None:
+    print(f"{'kind':<9} {'files':>5} {'avg KB':>7} {'reports/s':>10} {'ms/report':>10} "
+          f"{'reader docs/s':>14}  vs target")
+    for kind, f in figures["kinds"].items():
+        target = (f"{f['reports_per_s'] / TARGET_REPORTS_PER_S:.2f}x of {TARGET_REPORTS_PER_S}/s"
+                  if kind in ("html", "text") else "-")
+        print(f"{kind:<9} {f['files']:>5} {f['avg_bytes'] / 1024:>7.1f} {f['reports_per_s']:>10.1f} "
+              f"{f['ms_per_report']:>10.2f} {f['reader_documents_per_s']:>14.1f}  {target}")
+    ratio = figures["html_full_over_lxml"]
+    print(f"HTML full parse = {ratio}x a bare lxml.html.fromstring "
+          f"({figures['bare_lxml_pages_per_s']} pages/s); target <= {TARGET_LXML_RATIO:g}x: "
+          f"{ratio / TARGET_LXML_RATIO:.2f} of the budget; HTML reader alone = "
+          f"{figures['html_reader_over_lxml']}x lxml")
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(prog="python -m bench.parse", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=2.0, help="time per fast kind (default 2)")
+    parser.add_argument("--no-doc", action="store_true", help="skip DOC (LibreOffice, ~3 s a file)")
+    args = parser.parse_args(argv)
+    figures = run(args.seconds, with_doc=not args.no_doc)
+    report(figures)
+    return figures
+
+
+if __name__ == "__main__":
+    main()
