@@ -30,6 +30,27 @@ SETTINGS: dict[str, Any] = {
 }
 
 
+# Read-side indexes for the canned queries and dashboards: failing checks without scanning every
+# check, reports by year and by current version without reading every version row (versions
+# hold the full text). Created before serving, as the database is opened immutable.
+SERVING_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS idx_checks_failed ON checks (version_id) WHERE ok = 0",
+    "CREATE INDEX IF NOT EXISTS idx_reports_year ON reports (year)",
+    "CREATE INDEX IF NOT EXISTS idx_reports_current_version ON reports (current_version_id)",
+)
+
+
+def prepare_for_serving(db_path: str) -> None:
+    """Everything a read-only site needs written first: search index, serving indexes."""
+    ensure_search_index(db_path)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        for sql in SERVING_INDEXES:
+            conn.execute(sql)
+    finally:
+        conn.close()
+
+
 def ensure_search_index(db_path: str) -> bool:
     """Build the search index if it is missing or stale (a report count that differs).
 
@@ -67,7 +88,7 @@ def load_metadata(db_name: str, warc_dir: str | None = None) -> dict[str, Any]:
 
 def build_datasette(db_path: str, warc_dir: str | None = None) -> Datasette:
     """The site as served: immutable database, our metadata, plugins and templates."""
-    ensure_search_index(db_path)
+    prepare_for_serving(db_path)
     metadata = load_metadata(Path(db_path).stem, warc_dir)
     return Datasette(immutables=[db_path], metadata=metadata, plugins_dir=str(PLUGINS_DIR),
                      template_dir=str(TEMPLATES_DIR), settings=SETTINGS)

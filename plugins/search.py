@@ -1,8 +1,8 @@
-"""Chinese search through Datasette's own `_search`: queries are rewritten into bigram phrases.
+"""Chinese search through Datasette's own `_search`: queries are rewritten into bigram queries.
 
 Datasette's table search runs `fts MATCH escape_fts(:search)` (searchmode "escaped"). This
 plugin replaces that SQL function with archive.search_index.fts_query, which turns "宜春市" into
-the phrase "宜春 春市" that the bigram index holds, so the table search box and `?_search=` in
+the bigrams "宜春" "春市" that the index holds, so the table search box and `?_search=` in
 the JSON API work for Chinese. For non-Han text fts_query quotes terms as escape_fts does.
 `nianbao_fts_query` is the same function under its own name, for canned queries.
 """
