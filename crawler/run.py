@@ -86,7 +86,7 @@ def run_crawl(db: str, sites_file: str | None = None, only: list[str] | None = N
     job = prepare_jobdir(directory)
     private = sorted({d for s in sites if s.allow_private_network for d in s.domains})
     settings = crawl_settings(db, sites_path, directory, job, private, overrides or {})
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(ReportSpider)
     process.crawl(crawler, sites=sites)
     process.start()

@@ -60,3 +60,6 @@ NIANBAO_SITES = None  # None: crawler/sites.yml
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# No listening consoles on a crawl host.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False

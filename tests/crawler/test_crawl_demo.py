@@ -1,0 +1,22 @@
+"""`nianbao demo --no-serve`: the replica crawled into a fresh archive, end to end."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, query
+
+
+@pytest.mark.slow  # ~25 s; the same crawl is covered by test_crawl_replica.py
+def test_demo_builds_the_archive(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    run = subprocess.run([sys.executable, "-m", "nianbao.cli", "--db", str(db), "demo",
+                          "--replica-port", "0", "--once", "--no-serve"],
+                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "crawl finished: 5 sites" in run.stdout
+    assert query(db, "SELECT count(*) FROM reports WHERE status = 'current'") == [(7,)]
+    sites = {r[0] for r in query(db, "SELECT id FROM sites")}
+    assert {"replica-yichun", "replica-zhangshu", "replica-shangrao", "replica-county"} <= sites
