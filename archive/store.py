@@ -47,6 +47,7 @@ class Archive:
     def __init__(self, db_path: str | Path, warc_dir: str | Path | None = None,
                  rotate_bytes: int = DEFAULT_ROTATE_BYTES, fsync: bool = True) -> None:
         self.db_path = Path(db_path)
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self.db = schema.connect(str(self.db_path))
         self.conn = self.db.conn
         schema.create_schema(self.db)
@@ -122,7 +123,7 @@ class Archive:
         """Whose report this is. A printed name with a place ("宜春市工信局") identifies the
         agency; a bare one ("工信局", seed 001) does not: then the site's only registry agency,
         else the capture's hint, else the printed name as it is."""
-        if printed and any(snap.metadata[k] for k in ("province", "city", "county")):
+        if printed and _names_a_place(printed, snap):
             return printed
         registered = [r[0] for r in self.conn.execute(
             "SELECT name FROM agencies WHERE site_id = ? AND in_registry = 1", (capture.site_id,))]
@@ -449,6 +450,17 @@ def _content_values(snap: Snapshot) -> tuple:
               "checks_failed": sum(1 for c in snap.checks if not c[1]),
               "parser_version": snap.parser_version, "content_hash": snap.content_hash}
     return tuple(values[c] for c in _VERSION_COLUMNS)
+
+
+def _names_a_place(name: str, snap: Snapshot) -> bool:
+    """Whether the name itself holds the report's place ("宜春市工信局", "宜春丰城高新区"):
+    a bare "工信局" does not, even when the report's text names a city elsewhere."""
+    for key in ("province", "city", "county"):
+        place = snap.metadata[key]
+        # the full name "宜春市" or the short "宜春" (without 省/市/县/区)
+        if place and (place in name or len(place) > 2 and place[:-1] in name):
+            return True
+    return False
 
 
 def _first(site: dict) -> str | None:

@@ -220,3 +220,16 @@ def test_plain_passing_checks_fold_into_one_row_per_rule(archive: Archive) -> No
                       "R5": (1, "1 R5 checks without blank cells pass")}
     whole = [r for r in rows if r[3] is not None]
     assert len(whole) == 9 and all("blank cells counted as 0" in r[2] for r in whole)
+
+
+def test_a_bare_name_is_not_placed_by_a_city_named_elsewhere(archive: Archive) -> None:
+    from parsers import Region, Report
+
+    report = Report(agency="工信局", agency_normalized="工业和信息化局", year=2022,
+                    region=Region(province="江西省", city="宜春市"),
+                    sections={"overview": "总体情况", "problems": "问题", "other": "其他"})
+    result = archive.ingest(text_capture("工信局2022年报", agency_hint="宜春市袁州区工信局"),
+                            parsed=report)
+    assert result.outcome == "new_report"
+    assert archive.conn.execute("SELECT name, aliases FROM agencies").fetchone() == (
+        "宜春市袁州区工业和信息化局", '["宜春市袁州区工信局"]')
