@@ -56,6 +56,9 @@ _GROUP = re.compile(r"^\s*[(\[]\s*([一二三四五六七八九十]{1,3})\s*[)\]
 _SUB = re.compile(r"^\s*(\d{1,2})\s*(?:[.、,)]|\s)\s*(?=\D)")
 
 
+_MARKER_GAP = re.compile(r"\s+(?=[(\[][一二三四五六七八九十]{1,3}[)\]]|\d{1,2}\s*[.、](?!\d))")
+
+
 @dataclass(frozen=True)
 class LabelParts:
     top: int | None  # "三、本年度办理结果" -> 3
@@ -69,8 +72,12 @@ class LabelParts:
 def parse_label_parts(parts: tuple[str, ...]) -> LabelParts:
     top = group = sub = None
     text = gtext = ""
+    split_parts: list[str] = []
     for part in parts:
         s = unicodedata.normalize("NFKC", part).strip()
+        # "三、本年度办理结果 （一）予以公开" in one cell (PDF text): one part per marker
+        split_parts.extend(_MARKER_GAP.split(s) if " " in s else (s,))
+    for s in split_parts:
         p_top = p_group = p_sub = None
         m = _TOP.match(s)
         if m:
@@ -160,6 +167,8 @@ _EXACT_REQUEST: dict[str, tuple[int, ...]] = {}
 for _i, _r in enumerate(REQUEST_ROWS):
     for _t in (_r.label, *_r.aliases):
         _EXACT_REQUEST[_t] = _EXACT_REQUEST.get(_t, ()) + (_i,)
+
+EXACT_REQUEST_LABELS = frozenset(_EXACT_REQUEST)
 
 REQUEST_HEADER_WORDS = frozenset(norm(w) for w in (
     "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "社会组织", "法律服务机构",

@@ -35,6 +35,8 @@ def heading_key(paragraph: str) -> tuple[str | None, int | None]:
     if len(paragraph) > 60:
         return None, None
     s = unicodedata.normalize("NFKC", paragraph)
+    if s[:1] == "#":  # markdown pasted into a page
+        s = s.lstrip("# ")
     m = _HEADING.match(s)
     if not m:
         return None, None

@@ -18,7 +18,7 @@ from typing import Callable
 from .document import Document, Table
 from .labels import (
     ACTIVE_COLS, ACTIVE_DEFAULT_COLS, APPEAL_COLS, APPEAL_HEADER_WORDS, APPEAL_ROW_LABELS, APPEAL_ROWS,
-    COLUMN_UNIT, REQUEST_COLS, REQUEST_HEADER_WORDS, REQUEST_INDEX, REQUEST_ROWS, match_active_col,
+    ACTIVE_ROWS, COLUMN_UNIT, EXACT_REQUEST_LABELS, REQUEST_COLS, REQUEST_HEADER_WORDS, REQUEST_INDEX, REQUEST_ROWS, match_active_col,
     match_active_row, match_request_row, norm, parse_label_parts,
 )
 from .model import Cell
@@ -86,10 +86,23 @@ def _split_row(cells: list[str]) -> Row:
         raw, ok, value = _classify(c)
         if ok:
             region.append(Slot(raw, value, value is None))
-        else:
-            # a label cell: everything before it (blank padding, stray numbers) belongs to labels
-            labels.append(raw)
-            region = []
+            continue
+        # a label cell: everything before it (blank padding, stray numbers) belongs to labels
+        region = []
+        if " " in raw or "\u3000" in raw:
+            tokens = raw.split()
+            tail: list[Slot] = []
+            while len(tokens) > 1:
+                t_raw, t_ok, t_value = _classify(tokens[-1])
+                if not t_ok or t_value is None:
+                    break
+                tail.append(Slot(t_raw, t_value, False))
+                tokens.pop()
+            if tail:  # numbers printed in the label's cell ("（七）总计 0" in PDF text)
+                labels.append(" ".join(tokens))
+                region = tail[::-1]
+                continue
+        labels.append(raw)
     return Row(labels, region, cells)
 
 
@@ -171,6 +184,8 @@ def split_run_together(digits: str, ncols: int, constraint: Constraint | None) -
     n = len(digits)
     if ncols == 1:
         return [int(digits)], "number run into the label"
+    if n == ncols and constraint is None:  # one digit per column: the only reading
+        return [int(d) for d in digits], f"digits '{digits}' run together, one per column"
     if n < ncols or constraint is None:
         return None, f"digits '{digits}' run together for {ncols} columns; not read"
     if comb(n - 1, ncols - 1) > _MAX_PARTITIONS:
@@ -260,11 +275,12 @@ class _Builder:
                 from .labels import cn_number
                 self.act_item = cn_number(m.group(1))
             self.act_cols = None
-            if len(row.labels) == 1:
+            rest = [lb for lb in row.labels if "第二十条" not in lb]
+            if not rest:
                 return
+            row = Row(rest, row.region, row.source)  # header cells printed on the same line
         header = bool(row.labels) and norm(row.labels[0]) == _INFO_CONTENT
-        if not header and len(row.labels) >= 1 and not any(not s.blank for s in row.region) \
-                and all(norm(lb) in ACTIVE_COLS for lb in row.labels):
+        if not header and row.labels and all(norm(lb) in ACTIVE_COLS for lb in row.labels):
             header = True  # a column header row printed without 信息内容
             row = Row(["信息内容", *row.labels], row.region, row.source)
         if header:
@@ -336,10 +352,18 @@ class _Builder:
         rt = _run_together(row)
         labels = rt[0] if rt else row.labels
         parts = parse_label_parts(tuple(labels))
-        if not row.region and rt is None:
-            # a label-only row: it opens a group ("（三）不予公开" printed on its own)
+        if rt is None and not any(not s.blank for s in row.region) and len(row.region) < len(REQUEST_COLS):
+            # a label-only row: it opens a group ("（三）不予公开" printed on its own), or it is
+            # the row the table expects next printed with no numbers at all (blank cells lost)
             if parts.group is not None:
                 self.req_group = parts.group
+            idx, _, how = match_request_row(parts, self.req_expect, self.req_group, frozenset(self.req_taken))
+            r = REQUEST_ROWS[idx] if idx is not None else None
+            if how == "exact" and idx == self.req_expect and (r.sub is not None or r.top is not None):
+                self.req_taken.add(idx)
+                self.req_expect = idx + 1
+                self.warn(f"requests/{r.key} ('{row.name()}'): no numbers printed; read as blank")
+                self.emit("requests", r.key, REQUEST_COLS, [_BLANK] * len(REQUEST_COLS))
             return
         idx, conf, how = match_request_row(parts, self.req_expect, self.req_group, frozenset(self.req_taken))
         if idx is None:
@@ -443,77 +467,115 @@ def _cn(n: int | None) -> str:
     return "一二三四五六七八九十"[n - 1] if n and 1 <= n <= 10 else str(n)
 
 
-_PARA_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s.,，、．])?\s*(?P<nums>(?:[+\-]?\d[\d,]*(?:\.\d+)?\s*)+)$")
 _PARA_MAX = 160
 
 
-def paragraph_row(p: str, numbers_only: bool = False) -> Row | None:
-    """A paragraph inside a table section (text extracted from a page that lost its table
-    structure): label words followed by numbers, or (unless numbers_only) a header line."""
+def paragraph_row(p: str) -> Row | None:
+    """A paragraph inside a table section, as a row of whitespace-separated cells: text that
+    lost its table structure (one cell per paragraph, PDF lines, "label 0 0 0" lines)."""
     if len(p) > _PARA_MAX:
         return None
-    s = unicodedata.normalize("NFKC", p).strip()
-    m = _PARA_NUMBERS.match(s)
-    if m:
-        label = (m.group("label") or "").strip()
-        nums = m.group("nums").split()
-        if label and len(nums) == 1 and nums[0].isdigit() and not s[len(label):][:1].isspace():
-            return Row([label + nums[0]], [], [p])  # digits run into the label
-        labels = label.split() if label else []
-        if numbers_only and not labels:
-            return None  # a page number or a stray figure between table pieces
-        return Row(labels, [Slot(n, parse_number(n)[1], False) for n in nums], [p])
-    tokens = s.split()
-    if not numbers_only and len(tokens) >= 2 and len(s) <= 80:
-        return Row(tokens, [], [p])  # a header line
-    return None
+    return _split_row(clean_raw(p).split())
 
 
-def _sections_with_tables(doc: Document, heading_ctx: dict[int, str]) -> set[int]:
-    """Block indexes of the headings whose section holds a real table."""
-    out: set[int] = set()
-    current = None
-    for bi, block in enumerate(doc.blocks):
-        if bi in heading_ctx:
-            current = bi
-        elif isinstance(block, Table) and current is not None:
-            out.add(current)
-    return out
+_STARTER_WORDS = frozenset(ACTIVE_ROWS) | frozenset(APPEAL_ROW_LABELS) | {norm("信息内容")}
+_HEADER_WORDS = REQUEST_HEADER_WORDS | APPEAL_HEADER_WORDS | frozenset(ACTIVE_COLS)
+
+
+def _label_kind(label: str) -> str:
+    """How a label that follows a label-only row relates to it: "starter" (a new row),
+    "header" (another header cell of the same row) or "fragment" (the rest of a wrapped label)."""
+    if "第二十条" in label:
+        return "starter"
+    parts = parse_label_parts((label,))
+    if parts.top is not None or parts.group is not None or parts.sub is not None:
+        return "starter"
+    n = norm(label)
+    if n in _STARTER_WORDS:
+        return "starter"
+    if n in _HEADER_WORDS or "勾稽" in n or n.startswith(_FEE_COL):
+        return "header"
+    if n in EXACT_REQUEST_LABELS:
+        return "starter"
+    return "fragment"
+
+
+_FEE_COL = norm("本年收费金额")
+
+
+class _Assembler:
+    """Joins the pieces of a row split across lines (PDF text wraps, one cell per paragraph):
+    numbers with no label continue the row before them, and a label-only row continues with
+    the header cells or label fragments that follow it."""
+
+    def __init__(self, builder: "_Builder") -> None:
+        self.b = builder
+        self.pending: Row | None = None
+        self.ctx: str | None = None
+
+    def feed(self, ctx: str, row: Row) -> None:
+        p = self.pending
+        if p is not None and ctx == self.ctx:
+            if not row.labels:
+                if sum(1 for x in p.region if not x.blank) < self.capacity(ctx):
+                    p.region = p.region + row.region
+                    return
+                self.flush()  # the row is complete: these numbers are something else
+                self.pending, self.ctx = Row([], list(row.region), row.source), ctx
+                return
+            if not any(not s.blank for s in p.region) and p.labels:
+                kind = _label_kind(row.labels[0])
+                if kind == "header":
+                    p.labels = p.labels + row.labels
+                    p.region = row.region
+                    return
+                if kind == "fragment":
+                    p.labels = p.labels[:-1] + [p.labels[-1] + row.labels[0]] + row.labels[1:]
+                    p.region = row.region
+                    return
+        self.flush()
+        self.pending = Row(list(row.labels), list(row.region), row.source)
+        self.ctx = ctx
+
+    def capacity(self, ctx: str) -> int:
+        """How many numbers a row of this table holds."""
+        if ctx == "requests":
+            return len(REQUEST_COLS)
+        if ctx == "appeals":
+            return 5 * max(1, len(APPEAL_ROWS) - self.b.app_next)
+        return len(self.b.act_cols) if self.b.act_cols else 3
+
+    def flush(self) -> None:
+        if self.pending is not None:
+            getattr(self.b, self.ctx)(self.pending)
+            self.pending = None
 
 
 def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> TableResult:
     """All cells of the standard tables. heading_ctx maps a block index to the table kind its
     section heading announces (used until a row's own labels say otherwise)."""
     b = _Builder()
+    asm = _Assembler(b)
     ctx: str | None = None
-    with_tables = _sections_with_tables(doc, heading_ctx) if heading_ctx else set()
-    para_ctx: str | None = None
-    numbers_only = False
     for bi, block in enumerate(doc.blocks):
-        if not isinstance(block, Table):
+        if isinstance(block, Table):
+            rows = [_split_row(cells) for cells in block.rows]
+        else:
             if heading_ctx and bi in heading_ctx:
-                ctx = para_ctx = heading_ctx[bi] or None
-                numbers_only = bi in with_tables
+                asm.flush()
+                ctx = heading_ctx[bi] or None
                 continue
-            if para_ctx:
-                row = paragraph_row(block, numbers_only)
-                if row is not None:
-                    new_ctx = _row_context(row)
-                    if new_ctx is not None:
-                        para_ctx = new_ctx
-                    getattr(b, para_ctx)(row)
-            continue
-        if heading_ctx is not None and bi in heading_ctx:
-            ctx = heading_ctx[bi]
-        for cells in block.rows:
-            row = _split_row(cells)
+            row = paragraph_row(block) if ctx else None
+            if row is None:
+                asm.flush()
+                continue
+            rows = [row]
+        for row in rows:
             new_ctx = _row_context(row)
-            if new_ctx is not None:
+            if new_ctx is not None and new_ctx != ctx:
+                asm.flush()
                 ctx = new_ctx
-            if ctx == "active":
-                b.active(row)
-            elif ctx == "requests":
-                b.requests(row)
-            elif ctx == "appeals":
-                b.appeals(row)
+            if ctx:
+                asm.feed(ctx, row)
+    asm.flush()
     return b.res

@@ -15,7 +15,9 @@ Number = int | float
 
 # Layout artifacts that are not part of what the report prints.
 _ARTIFACTS = re.compile(
-    r"\[\s*bookmark\s*:[^\]]*\]|\{\s*bookmark\s*:[^}]*\}|[\u200b\u200c\u200d\u2060\ufeff\u00ad]",
+    r"\[\s*bookmark\s*:[^\]]*\]|\{\s*bookmark\s*:[^}]*\}|[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+    # the pieces of one split across two cells by a reader that cut at spaces ("[bookmark:" "_GoBack]0")
+    r"|\[\s*bookmark\s*:?\s*$|^\s*_GoBack\]|^\s*_Toc\d+\]|^\s*_Hlk\d+\]",
     re.I)
 _BLANKS = frozenset({
     "", "-", "--", "—", "——", "–", "―", "－", "/", "／", "\\", "无", "空", "&nbsp;", "nbsp",
@@ -31,7 +33,7 @@ _UNIT_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万": Decimal(10000),
 COLUMN_UNITS = {"10k_yuan": Decimal(10000), "yuan": Decimal(1)}
 
 
-_ARTIFACT_HINT = re.compile(r"[\[{\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ARTIFACT_HINT = re.compile(r"[\[\]{\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def clean_raw(text: str) -> str:
