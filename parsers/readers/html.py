@@ -64,8 +64,10 @@ def read_html(text: str) -> Document:
                 _remove_keep_tail(element)
     tables = [t for t in root.iter("table") if _IS_DATA_TABLE(t)]
     body = _article_body(root, [t for t in tables if _IS_REPORT_TABLE(t)])
+    warnings = [] if body.tag not in ("body", "html") else [
+        "html: no report headings or tables found to locate the article; the whole page was read"]
     return Document(blocks=_blocks(body, tables), kind="html", title=title,
-                    publish_date=publish_date)
+                    publish_date=publish_date, warnings=warnings)
 
 
 def _is_hidden(element: etree._Element) -> bool:

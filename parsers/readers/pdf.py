@@ -36,6 +36,7 @@ _NUMBER_TOKEN = re.compile(r"^(\d[\d,]*(\.\d+)?%?|[-—/])$")
 _MAX_ROW_LABEL_CHARS = 60
 _SAME_EDGE = 3.0  # points: two table parts with the same left and right edges continue
 _DATE_SEARCH_LINES = 20
+_TITLE_SIZE_RATIO = 1.2  # a title line is printed at least this much larger than the body
 _PLACEHOLDER_TITLES = {"(anonymous)", "untitled", "无标题", "microsoft word", "none"}
 _FILE_NAME = re.compile(r"\.(docx?|wps|pdf|txt)$|^microsoft word - ", re.I)
 
@@ -79,7 +80,21 @@ def read_pdf(data: bytes) -> Document:
         blocks = _text_tables(_paragraphs(flow))
     else:
         blocks = _paragraphs(flow)
-    return Document(blocks=blocks, kind="pdf", title=title, publish_date=_publish_date(blocks))
+    return Document(blocks=blocks, kind="pdf", title=title or _heading_title(lines),
+                    publish_date=_publish_date(blocks))
+
+
+def _heading_title(lines: list[_Line]) -> str | None:
+    """The first page's opening lines printed larger than the body text."""
+    if not lines:
+        return None
+    body_size = Counter(round(line.size) for line in lines).most_common(1)[0][0]
+    title = ""
+    for line in lines:
+        if line.page != lines[0].page or line.size < body_size * _TITLE_SIZE_RATIO:
+            break
+        title = _joined(title, line.text) if title else line.text
+    return title or None
 
 
 def _title(metadata: dict) -> str | None:

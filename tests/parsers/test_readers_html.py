@@ -78,6 +78,14 @@ def test_publish_date_from_a_text_line() -> None:
     document = read(page.encode(), "text/html")
     assert document.publish_date == "2023-01-05"
     assert document.blocks == ["一、总体情况", "二、主动公开政府信息情况"]
+    assert not document.warnings
+
+
+def test_page_without_report_landmarks_is_read_whole_with_a_warning() -> None:
+    page = "<html><body><div>通知</div><div><p>关于做好年度报告工作的通知</p></div></body></html>"
+    document = read(page.encode(), "text/html")
+    assert document.blocks == ["通知", "关于做好年度报告工作的通知"]
+    assert "whole page" in document.warnings[0]
 
 
 @pytest.mark.parametrize("page", [b"<!-- only a comment -->", b"   \n", b"<html></html>\x00\x01\x02" * 50])

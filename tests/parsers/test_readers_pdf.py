@@ -33,6 +33,11 @@ def test_seed_pdf_reads_as_its_document(seed_name: str) -> None:
     assert document.title == seed.title
 
 
+def test_title_from_the_larger_print_without_metadata() -> None:
+    seed = seed_reports()[SEED_FILES[2]]
+    assert read(to_pdf(seed, title_metadata=False)).title == seed.title
+
+
 def test_page_numbers_and_running_header_are_dropped() -> None:
     document = read(seed_file(SEED_FILES[0], "pdf"))
     assert "- 1 -" not in _paragraph_text(document.blocks)
