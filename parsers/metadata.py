@@ -50,16 +50,30 @@ def find_title(paragraphs: list[str], doc_title: str | None) -> str | None:
     return None
 
 
+_AGENCY_AFTER_YEAR = re.compile(
+    r"^\s*(?:关于)?\s*[（(【\[]?\s*(?:19|20)\d{2}\s*年?度?\s*[)）】\]]?\s*(?P<agency>.+?)\s*"
+    r"(?:政府信息公开|政务公开|信息公开)")
+_AGENCY_SUFFIX = re.compile(r"(?:关于|(?:政府)?信息公开(?:工作)?|政务公开(?:工作)?)+$")
+_AGENCY_STRIP = " 《》\"“”:：(（)）[]【】"
+_NOT_AGENCY = {"政府", "政务", "本机关", "我局", "年度", "关于"}
+
+
+def _clean_agency(a: str) -> str | None:
+    a = _AGENCY_SUFFIX.sub("", a.strip(_AGENCY_STRIP)).strip(_AGENCY_STRIP)
+    return a if 2 <= len(a) <= 40 and a not in _NOT_AGENCY else None
+
+
 def agency_from_title(title: str | None) -> str | None:
+    """The publisher named in a title: "宜春市工信局2022年…", "2022年宜春市工信局政府信息公开…"."""
     if not title:
         return None
     t = unicodedata.normalize("NFKC", title).strip()
-    m = _AGENCY_FROM_TITLE.match(t)
-    if m and m.group("agency"):
-        a = m.group("agency").strip(" 《》\"“”:：")
-        a = re.sub(r"关于$", "", a).strip()
-        if 2 <= len(a) <= 40:
-            return a
+    for rx in (_AGENCY_FROM_TITLE, _AGENCY_AFTER_YEAR):
+        m = rx.match(t)
+        if m:
+            a = _clean_agency(m.group("agency"))
+            if a:
+                return a
     return None
 
 

@@ -100,3 +100,16 @@ def test_agency_from_signature_when_the_title_has_none():
     assert r.agency == "宜春市袁州区人民政府办公室"
     assert (r.region.city, r.region.county) == ("宜春市", "袁州区")
     assert r.year == 2022
+
+
+@pytest.mark.parametrize("title,agency", [
+    ("宜春市工业和信息化局2022年度政府信息公开工作年度报告", "宜春市工业和信息化局"),
+    ("2022年宜春市工业和信息化局政府信息公开工作年度报告", "宜春市工业和信息化局"),
+    ("宜春市人民政府办公室关于2022年度政府信息公开工作年度报告", "宜春市人民政府办公室"),
+    ("宜春市工业和信息化局政府信息公开工作2022年度报告", "宜春市工业和信息化局"),
+    ("（2022年）上饶市工信局政府信息公开工作年度报告", "上饶市工信局"),
+    ("2022年政府信息公开工作年度报告", None),
+])
+def test_agency_from_title(title, agency):
+    from parsers.metadata import agency_from_title
+    assert agency_from_title(title) == agency
