@@ -17,9 +17,9 @@ from typing import Callable
 
 from .document import Document, Table
 from .labels import (
-    ACTIVE_COLS, ACTIVE_DEFAULT_COLS, APPEAL_COLS, APPEAL_HEADER_WORDS, APPEAL_ROW_LABELS, APPEAL_ROWS,
-    ACTIVE_ROWS, COLUMN_UNIT, EXACT_REQUEST_LABELS, REQUEST_COLS, REQUEST_HEADER_WORDS, REQUEST_INDEX, REQUEST_ROWS, match_active_col,
-    match_active_row, match_request_row, norm, parse_label_parts,
+    ACTIVE_COLS, ACTIVE_DEFAULT_COLS, ACTIVE_ROWS, APPEAL_COLS, APPEAL_HEADER_WORDS, APPEAL_ROW_LABELS,
+    APPEAL_ROWS, COLUMN_UNIT, EXACT_REQUEST_LABELS, REQUEST_COLS, REQUEST_HEADER_WORDS, REQUEST_ROWS,
+    cn_number, match_active_col, match_active_row, match_request_row, norm, parse_label_parts,
 )
 from .model import Cell
 from .values import clean_raw, parse_number
@@ -104,16 +104,6 @@ def _split_row(cells: list[str]) -> Row:
                 continue
         labels.append(raw)
     return Row(labels, region, cells)
-
-
-def _reparse(slots: list[Slot], unit: str | None) -> list[Slot]:
-    if unit is None:
-        return slots
-    out = []
-    for s in slots:
-        ok, value = parse_number(s.raw, unit)
-        out.append(Slot(s.raw, value, value is None))
-    return out
 
 
 # ------------------------------------------------------------------ fitting values to columns
@@ -272,7 +262,6 @@ class _Builder:
             m = _ITEM.search(joined)
             self.act_item = None
             if m:
-                from .labels import cn_number
                 self.act_item = cn_number(m.group(1))
             self.act_cols = None
             rest = [lb for lb in row.labels if "第二十条" not in lb]
@@ -317,8 +306,6 @@ class _Builder:
             cols = ACTIVE_DEFAULT_COLS[fmt].get(key) or ACTIVE_DEFAULT_COLS["2019"].get(key)
             if key in ("other_external_services", "centralized_procurement"):
                 self.res.format_votes["2019"] += 1
-        unit = COLUMN_UNIT.get(cols[-1]) if len(cols) == 1 or cols[-1] in COLUMN_UNIT else None
-        region = _reparse(row.region, unit)
         rt = _run_together(row)
         if rt is not None:
             values, note = split_run_together(rt[1], len(cols), None)
@@ -327,16 +314,16 @@ class _Builder:
                 return
             self.emit("active", key, cols, [Slot(str(v), v, False) for v in values])
             return
-        if unit is not None and len(cols) > 1:
-            region = [Slot(s.raw, parse_number(s.raw, COLUMN_UNIT.get(c))[1], s.blank)
-                      for s, c in zip(region, cols)] + region[len(cols):]
-        slots, note = fit(region, len(cols))
+        slots, note = fit(row.region, len(cols))
         if note:
             self.warn(f"active/{key} ('{row.name()}'): {note}")
         if slots is None:
             if not note:
                 self.warn(f"active/{key}: no values printed; not read")
             return
+        # amounts in the unit of their column ("0.5万元" in 万元, "251000元" in 元)
+        slots = [Slot(sl.raw, parse_number(sl.raw, COLUMN_UNIT[c])[1], sl.blank) if c in COLUMN_UNIT else sl
+                 for sl, c in zip(slots, cols)]
         self.emit("active", key, cols, slots)
 
     # -- requests -------------------------------------------------------------------------

@@ -78,8 +78,6 @@ def parse_number(raw: str, unit: str | None = None) -> tuple[bool, Number | None
             d = yuan / COLUMN_UNITS[unit]
         elif u != "元":
             d = yuan
-    elif unit is None and "." not in m.group("num"):
-        pass
     return True, _to_number(d)
 
 
