@@ -82,8 +82,11 @@ def _hanweb_pages(text: str, base: str, inline_records: int) -> list[Link]:
 
 
 def _trs_pages(text: str, base: str) -> list[Link]:
+    """All of a list's pages, from its first page only (every page repeats the same pager)."""
     out = []
-    for total, _current, name, ext in _TRS_PAGER.findall(text):
+    for total, current, name, ext in _TRS_PAGER.findall(text):
+        if int(current) != 0:
+            continue
         out += [Link(urljoin(base, f"{name}.{ext}" if n == 0 else f"{name}_{n}.{ext}"), "", True)
                 for n in range(int(total))]
     return out

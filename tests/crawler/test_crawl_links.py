@@ -42,6 +42,7 @@ def test_dataproxy_xml_in_gbk_without_declared_charset(pages) -> None:
 
 def test_trs_create_page_html(pages) -> None:
     links = page_links(response(pages, "/zgsr/gxj/xxgk/ndbg/index.html"))
+    assert not [x for x in page_links(response(pages, "/zgsr/gxj/xxgk/ndbg/index_1.html")) if x.generated]
     generated = {link.url for link in links if link.generated}
     root = BASE + "/zgsr/gxj/xxgk/ndbg/"
     assert generated == {root + "index.html", root + "index_1.html", root + "index_2.html"}
