@@ -141,16 +141,16 @@ class Archive:
         caller already ran it (e.g. in worker processes); by default it runs here."""
         fetched_at = capture.fetched_at or utc_now()
         sha256 = hashlib.sha256(capture.body).hexdigest()
-        parsed, error = _snapshot(parse_capture(capture) if parsed is None else parsed)
+        snap, error = _snapshot(parse_capture(capture) if parsed is None else parsed)
         with self._transaction(lock_warc=True):
             location = self._store_original(capture, sha256, fetched_at)
             capture_id = self._insert_capture(capture, sha256, fetched_at, location, error)
             if error is not None:
                 result = IngestResult("error", capture_id, error=error)
-            elif parsed is None:
+            elif snap is None:
                 result = IngestResult("not_report", capture_id)
             else:
-                result = self._record_report(capture_id, capture, parsed, fetched_at)
+                result = self._record_report(capture_id, capture, snap, fetched_at)
             self.conn.execute(
                 "UPDATE captures SET outcome = ?, report_id = ?, version_id = ?, "
                 "error = COALESCE(error, ?) WHERE id = ?",
