@@ -61,11 +61,7 @@ def assert_consistent(archive: Archive) -> None:
 
 
 def test_sigkill_mid_ingest_then_rerun(tmp_path: Path) -> None:
-    files = []
-    for i in range(REPORTS):
-        body, _agency, _year = synthetic_report(i)
-        files.append(tmp_path / f"report-{i:03d}.txt")
-        files[-1].write_bytes(body)
+    files = [_report_file(tmp_path, i) for i in range(REPORTS)]
     db = tmp_path / "nianbao.db"
     kill_mid_ingest(db, files)
 
@@ -88,3 +84,22 @@ def test_sigkill_mid_ingest_then_rerun(tmp_path: Path) -> None:
         with open(warc, "rb") as f:
             in_files += sum(1 for _ in ArchiveIterator(f))
     assert in_files == records
+
+
+def test_a_torn_record_left_by_a_kill_is_cut_off_by_the_next_ingest(tmp_path: Path) -> None:
+    with Archive(tmp_path / "nianbao.db", fsync=False) as archive:
+        first = archive.ingest(file_capture(_report_file(tmp_path, 0)))
+        (warc,) = (tmp_path / "warc").glob("*.warc.gz")
+        with open(warc, "ab") as f:  # what a kill between WARC write and commit leaves
+            f.write(b"\x1f\x8b\x08\x00 half a gzip member")
+        second = archive.ingest(file_capture(_report_file(tmp_path, 1)))
+        assert_consistent(archive)
+        assert (first.outcome, second.outcome) == ("new_report", "new_report")
+    with open(warc, "rb") as f:
+        assert [r.rec_type for r in ArchiveIterator(f)] == ["resource", "resource"]
+
+
+def _report_file(directory: Path, i: int) -> Path:
+    path = directory / f"report-{i:03d}.txt"
+    path.write_bytes(synthetic_report(i)[0])
+    return path
