@@ -1,10 +1,12 @@
 """Bytes -> str for text-like inputs (HTML, plain text, markdown).
 
-Order: byte-order mark, the HTTP header charset, the page's own <meta charset>/http-equiv,
-strict UTF-8, then charset-normalizer detection. The BOM goes first because it cannot lie
-(the WHATWG encoding-sniffing algorithm lets it override the header too); Chinese government
-sites often declare a charset that does not match the bytes, so a declared charset is only
-used when the bytes decode cleanly with it.
+Order: byte-order mark, strict UTF-8, the HTTP header charset, the page's own <meta charset>
+/http-equiv, then charset-normalizer detection. The BOM goes first because it cannot lie (the
+WHATWG encoding-sniffing algorithm lets it override the header too). Valid UTF-8 comes before
+any declaration: Chinese government sites moved to UTF-8 but often kept a "gb2312" header or
+meta in their templates, and UTF-8 bytes also decode without error as GB18030 (into
+mojibake), while GBK text is practically never valid UTF-8. A declared charset is then used
+only when the bytes decode cleanly with it.
 """
 from __future__ import annotations
 
@@ -66,14 +68,14 @@ def decode(data: bytes, content_type: str | None = None) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return Decoded(data.decode(encoding, errors="replace"), encoding, "bom")
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return Decoded(text, "utf-8", "utf-8")
     for source, label in (("header", header_charset(content_type)), ("meta", meta_charset(data))):
         encoding = normalize_charset(label)
         text = _strict(data, encoding)
         if text is not None:
             return Decoded(text, encoding, source)  # type: ignore[arg-type]
-    text = _strict(data, "utf-8")
-    if text is not None:
-        return Decoded(text, "utf-8", "utf-8")
     best = from_bytes(data).best()
     encoding = normalize_charset(best.encoding) if best is not None else None
     if encoding is not None:

@@ -57,8 +57,10 @@ def test_header_that_lies_falls_back_to_the_bytes() -> None:
     assert decoded.text == text
 
 
-def test_undeclared_utf8_and_unknown_labels() -> None:
-    assert decode(GBK_ONLY.encode("utf-8"), "text/html; charset=x-unknown").text == GBK_ONLY
+def test_utf8_page_with_a_stale_gb2312_declaration() -> None:
+    page = '<meta charset="gb2312">' + GBK_ONLY
+    decoded = decode(page.encode("utf-8"), "text/html; charset=gb2312")
+    assert decoded.source == "utf-8" and GBK_ONLY in decoded.text
 
 
 @pytest.mark.parametrize("data", [b"", b"  \n\t ", OLE2[:4] + bytes(range(256)) * 8])
