@@ -20,6 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                        help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0")
     crawl.add_argument("--stats-json", help="also write the crawl's Scrapy stats to this file")
+    crawl.add_argument("--redis", metavar="URL",
+                       help="join a distributed crawl in Redis (captures go to "
+                            "`nianbao ingest-worker`), e.g. redis://127.0.0.1:6379/0")
     crawl.set_defaults(func=crawl_command)
 
     schedule = subparsers.add_parser(
@@ -46,7 +49,13 @@ def crawl_command(args: argparse.Namespace) -> int:
             return 2
         overrides[name] = value
     try:
-        summary = run_crawl(args.db, args.sites, args.only, args.jobdir, overrides)
+        if args.redis:
+            from .distributed import run_distributed
+
+            summary = run_distributed(args.redis, args.db, args.sites, args.only, args.jobdir,
+                                      overrides)
+        else:
+            summary = run_crawl(args.db, args.sites, args.only, args.jobdir, overrides)
     except RegistryError as exc:
         print(f"nianbao crawl: {exc}", file=sys.stderr)
         return 2

@@ -99,8 +99,8 @@ class CrawlKeys:
         return f"{self.prefix}:incomplete"
 
     @property
-    def seen_sites(self) -> str:  # set of site ids that have a seen-URL set
-        return f"{self.prefix}:seen"
+    def sites(self) -> str:  # set of the crawl's site ids (published by the seeder)
+        return f"{self.prefix}:sites"
 
     def seen(self, site_id: str) -> str:
         return f"{self.prefix}:seen:{site_id}"
@@ -206,7 +206,8 @@ class CrawlRegistry:
         return CrawlStatus("finished")
 
     def seen_by_site(self) -> dict[str, set[str]]:
-        sites = {s.decode() for s in self.server.smembers(self.keys.seen_sites)}
+        """Every site of the crawl with the report URLs that answered there."""
+        sites = {s.decode() for s in self.server.smembers(self.keys.sites)}
         return {s: {u.decode() for u in self.server.smembers(self.keys.seen(s))} for s in sites}
 
     def incomplete_sites(self) -> set[str]:

@@ -6,7 +6,8 @@ import importlib
 import sys
 
 # Each module defines register(subparsers); every subcommand sets func(args) -> int.
-COMMAND_MODULES = ("parsers.cli", "archive.cli", "crawler.cli", "nianbao.serve", "nianbao.demo")
+COMMAND_MODULES = ("parsers.cli", "archive.cli", "crawler.cli", "nianbao.serve", "nianbao.demo",
+                   "nianbao.distributed_cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
