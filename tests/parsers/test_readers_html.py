@@ -88,6 +88,14 @@ def test_page_without_report_landmarks_is_read_whole_with_a_warning() -> None:
     assert "whole page" in document.warnings[0]
 
 
+def test_attribute_flood_is_refused_before_lxml_spends_seconds_on_it() -> None:
+    flood = b"<html><body><div " + b" ".join(b"a%d=1" % i for i in range(50_000)) + b">x</div>"
+    with pytest.raises(UnreadableInput, match="attributes"):
+        read(flood, "text/html")
+    image = b'<html><body><p>x</p><img src="data:image/png;base64,' + b"QUFB" * 20_000 + b'=="></body>'
+    assert read(image, "text/html").blocks == ["x"]
+
+
 @pytest.mark.parametrize("page", [b"<!-- only a comment -->", b"   \n", b"<html></html>\x00\x01\x02" * 50])
 def test_empty_or_binary_html_is_a_clear_error(page: bytes) -> None:
     with pytest.raises(UnreadableInput):
