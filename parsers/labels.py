@@ -186,7 +186,7 @@ def _consistent(p: LabelParts, r: RequestRow) -> bool:
 
 
 def match_request_row(p: LabelParts, expect: int, cur_group: int | None,
-                      taken: frozenset[int]) -> tuple[int | None, float, str]:
+                      taken: frozenset[int], fuzzy: bool = True) -> tuple[int | None, float, str]:
     """(index into REQUEST_ROWS or None, confidence 0..1, how) for one labelled data row."""
     # 1. the row the table's order expects next, printed exactly
     if 0 <= expect < len(REQUEST_ROWS) and expect not in taken:
@@ -200,6 +200,8 @@ def match_request_row(p: LabelParts, expect: int, cur_group: int | None,
     if len(cands) > 1:
         cands.sort(key=lambda i: abs(i - expect))
         return cands[0], 0.9, "exact"
+    if not fuzzy:
+        return None, 0.0, "none"
     return _fuzzy_request(p, expect, cur_group, taken)
 
 

@@ -242,9 +242,14 @@ class _Builder:
         self.act_item: int | None = None
         # appeals state
         self.app_next = 0
+        self.fuzzy_budget = _FUZZY_BUDGET
+        self.suppressed = 0
 
     def warn(self, msg: str) -> None:
-        self.res.warnings.append(msg)
+        if len(self.res.warnings) < _MAX_WARNINGS:
+            self.res.warnings.append(msg)
+        else:
+            self.suppressed += 1
 
     def emit(self, table: str, row: str, cols, slots: list[Slot]) -> None:
         if (table, row) in self.seen:
@@ -344,7 +349,8 @@ class _Builder:
             # the row the table expects next printed with no numbers at all (blank cells lost)
             if parts.group is not None:
                 self.req_group = parts.group
-            idx, _, how = match_request_row(parts, self.req_expect, self.req_group, frozenset(self.req_taken))
+            idx, _, how = match_request_row(parts, self.req_expect, self.req_group, frozenset(self.req_taken),
+                                            fuzzy=False)
             r = REQUEST_ROWS[idx] if idx is not None else None
             if how == "exact" and idx == self.req_expect and (r.sub is not None or r.top is not None):
                 self.req_taken.add(idx)
@@ -352,7 +358,10 @@ class _Builder:
                 self.warn(f"requests/{r.key} ('{row.name()}'): no numbers printed; read as blank")
                 self.emit("requests", r.key, REQUEST_COLS, [_BLANK] * len(REQUEST_COLS))
             return
-        idx, conf, how = match_request_row(parts, self.req_expect, self.req_group, frozenset(self.req_taken))
+        idx, conf, how = match_request_row(parts, self.req_expect, self.req_group, frozenset(self.req_taken),
+                                           fuzzy=self.fuzzy_budget > 0)
+        if how != "exact":
+            self.fuzzy_budget -= 1
         if idx is None:
             self.warn(f"requests: row '{row.name()}' not recognised ({how}); not read")
             return
@@ -455,6 +464,9 @@ def _cn(n: int | None) -> str:
 
 
 _PARA_MAX = 160
+_MAX_LABEL = 80  # a wrapped label is joined back only up to this length
+_FUZZY_BUDGET = 60  # rows per report matched by similarity; past that only exact labels
+_MAX_WARNINGS = 200
 
 
 def paragraph_row(p: str) -> Row | None:
@@ -516,7 +528,7 @@ class _Assembler:
                     p.labels = p.labels + row.labels
                     p.region = row.region
                     return
-                if kind == "fragment":
+                if kind == "fragment" and len(p.labels[-1]) + len(row.labels[0]) <= _MAX_LABEL:
                     p.labels = p.labels[:-1] + [p.labels[-1] + row.labels[0]] + row.labels[1:]
                     p.region = row.region
                     return
@@ -565,4 +577,6 @@ def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> 
             if ctx:
                 asm.feed(ctx, row)
     asm.flush()
+    if b.suppressed:
+        b.res.warnings.append(f"… and {b.suppressed} more table warnings")
     return b.res

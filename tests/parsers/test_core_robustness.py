@@ -33,3 +33,11 @@ def test_read_text_never_raises(lines):
     doc = read_text("\n".join(lines))
     assert doc.kind in ("text", "markdown")
     build_report(doc)
+
+
+def test_junk_rows_are_bounded():
+    """Thousands of unreadable numeric lines: warnings are capped and similarity matching stops."""
+    paras = ["三、收到和处理政府信息公开申请情况"] + [f"第{i}行说明 {i} {i + 1} 3" for i in range(2000)]
+    r = build_report(Document(blocks=paras, kind="text"))
+    assert len(r.warnings) <= 201 and r.warnings[-1].startswith("… and ")
+    assert not r.cells
