@@ -6,6 +6,13 @@ import re
 from .pages import Page
 
 COLUMNS = 100
+# The navigation, sidebar and footer every page of a real CMS repeats (real list pages weigh
+# 20-60 KB), so that a 304 is weighed against a page of realistic size.
+CHROME = ("<div class='nav'>" + "".join(
+    f"<a href='/bench/nav/{i}.html'>部门栏目导航{i:02d}</a>" for i in range(120))
+    + "</div><div class='side'>" + "".join(
+    f"<p>本站声明与办事指南第{i}条：请通过政务服务网办理相关事项，咨询电话0795-0000000。</p>"
+    for i in range(60)) + "</div><div class='footer'>主办单位：基准测试局 版权所有</div>")
 
 
 def page(path: str, total_pages: int) -> Page | None:
@@ -27,5 +34,6 @@ def page(path: str, total_pages: int) -> Page | None:
 
 
 def _html(title: str, body: str) -> Page:
-    text = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
+    text = (f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{body}{CHROME}"
+            "</body></html>")
     return Page(text.encode("utf-8"), chrome_encoding=None)
