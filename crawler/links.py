@@ -72,13 +72,20 @@ def _hanweb_pages(text: str, base: str, inline_records: int) -> list[Link]:
     per_page = int(per_page_match.group(1)) if per_page_match else 15
     params_match = _HANWEB_PARAMS.search(text)
     params = {k: q or v for k, q, v in
-              _JS_PAIR.findall(params_match.group(1))} if params_match else {}
+              _JS_PAIR.findall(params_match.group(1))} if params_match else _nextgroup_params(text)
     out = []
     for start in range(max(inline_records, per_page) + 1, int(total.group(1)) + 1, per_page):
         query = {"startrecord": start, "endrecord": start + per_page - 1, "perpage": per_page,
                  **params}
         out.append(Link(urljoin(base, proxy.group(1)) + "?" + urlencode(query), "", True))
     return out
+
+
+def _nextgroup_params(text: str) -> dict[str, str]:
+    """Older Hanweb pages carry the request parameters only in the <nextgroup> link."""
+    match = re.search(r"<nextgroup>.*?href=['\"]([^'\"]+)['\"]", text, re.S)
+    query = parse_qs(urlsplit(match.group(1)).query) if match else {}
+    return {k: v[0] for k, v in query.items() if k != "page"}
 
 
 def _trs_pages(text: str, base: str) -> list[Link]:

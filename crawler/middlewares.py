@@ -7,7 +7,7 @@ import socket
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -44,12 +44,19 @@ class PrivateNetworkMiddleware:
     A site entry with `allow_private_network: true` (the replica's) opens its own hosts only;
     the check runs on every request, redirects and robots.txt included."""
 
-    def __init__(self, allowed_hosts: set[str]) -> None:
-        self.allowed_hosts = allowed_hosts
+    def __init__(self) -> None:
+        self.allowed_hosts: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "PrivateNetworkMiddleware":
-        return cls(set(crawler.settings.getlist("NIANBAO_PRIVATE_HOSTS")))
+        middleware = cls()
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        """The hosts of the registry entries that set allow_private_network."""
+        sites = getattr(spider, "sites", {}).values()
+        self.allowed_hosts = {d for s in sites if s.allow_private_network for d in s.domains}
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         parts = urlsplit(request.url)

@@ -64,12 +64,11 @@ def finish_jobdir(job: Path, finish_reason: str) -> None:
 
 
 def crawl_settings(db: str, sites_file: str, crawl_dir: Path, job: Path,
-                   private_hosts: list[str], overrides: dict[str, str]) -> Settings:
+                   overrides: dict[str, str]) -> Settings:
     settings = get_project_settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("NIANBAO_DB", db)
     settings.set("NIANBAO_SITES", sites_file)
-    settings.set("NIANBAO_PRIVATE_HOSTS", private_hosts)
     settings.set("HTTPCACHE_DIR", str((crawl_dir / "httpcache").resolve()))
     settings.set("JOBDIR", str(job))
     for key, value in overrides.items():
@@ -84,8 +83,7 @@ def run_crawl(db: str, sites_file: str | None = None, only: list[str] | None = N
     sites = load_sites(sites_path, only)
     directory = Path(crawl_dir) if crawl_dir else default_crawl_dir(db)
     job = prepare_jobdir(directory)
-    private = sorted({d for s in sites if s.allow_private_network for d in s.domains})
-    settings = crawl_settings(db, sites_path, directory, job, private, overrides or {})
+    settings = crawl_settings(db, sites_path, directory, job, overrides or {})
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ReportSpider)
     process.crawl(crawler, sites=sites)

@@ -25,7 +25,7 @@ from ..decoding import with_encoding
 from ..items import CaptureItem, GoneItem
 from ..links import is_attachment, page_links
 from ..recognise import is_column_title, is_pagination_text, is_report_title, report_year
-from ..registry import Site, load_sites
+from ..registry import DEFAULT_SITES, Site, load_sites
 
 logger = logging.getLogger(__name__)
 _ATTACHMENT_TEXT = re.compile(r"附件|下载|点击|查看|原文|^\S+\.\w{2,4}$")
@@ -45,7 +45,7 @@ class ReportSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportSpider":
-        kwargs.setdefault("sites", crawler.settings.get("NIANBAO_SITES") or "crawler/sites.yml")
+        kwargs.setdefault("sites", crawler.settings.get("NIANBAO_SITES") or str(DEFAULT_SITES))
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not spider.sites:
             spider.sites = {s.id: s for s in load_sites(kwargs["sites"])}

@@ -64,3 +64,17 @@ def test_attachment_extensions() -> None:
     for url in ("a/b.PDF", "x.doc", "x.docx", "x.wps", "x.pdf?v=1"):
         assert is_attachment("http://h/" + url), url
     assert not is_attachment("http://h/viewer.html?file=x.pdf")
+
+
+def test_hanweb_parameters_from_nextgroup_when_no_ajax_param() -> None:
+    page = ("<script type='text/xml'><datastore><nextgroup><![CDATA[<a href='/module/web/jpage/"
+            "dataproxy.jsp?page=1&webid=7&path=/&columnid=55&unitid=66'></a>]]></nextgroup>"
+            "<recordset><record><![CDATA[<li><a href='/art/1.html'>x</a></li>]]></record>"
+            "</recordset></datastore></script><script>var p = {proxyUrl: "
+            "'/module/web/jpage/dataproxy.jsp', perPage: 1, totalRecord: 2};</script>")
+    links = page_links(HtmlResponse(BASE + "/col/index.html", body=page.encode(),
+                                    encoding="utf-8"))
+    (proxy,) = [link.url for link in links if link.generated]
+    assert proxy.startswith(BASE + "/module/web/jpage/dataproxy.jsp?startrecord=2&endrecord=2")
+    assert "webid=7" in proxy and "columnid=55" in proxy and "unitid=66" in proxy
+    assert "&page=" not in proxy
