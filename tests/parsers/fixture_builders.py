@@ -249,6 +249,7 @@ def to_html(seed: SeedReport, *, visits: int = 1234, publish_date: str = "2023-0
   <div class="info">发布时间：<span>{publish_date}</span>&nbsp;&nbsp;信息来源：本站&nbsp;&nbsp;浏览次数：<span id="visits">{visits}</span>
   &nbsp;字号：【大 中 小】</div>
   <div class="TRS_Editor" id="zoom">
+<p style="DISPLAY: none">编辑备注：隐藏，待审核</p>
 {chr(10).join(body)}
   </div>
   <div class="share">分享到：微信 微博 <a href="javascript:window.print()">打印本页</a> <a>关闭窗口</a></div>

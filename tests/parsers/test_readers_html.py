@@ -53,12 +53,12 @@ def test_cells_are_normalised_and_spans_not_expanded() -> None:
     <table><tr><td rowspan="2"><span>（</span><span>一</span><span>）予以公开</span></td>
       <td><font color="red">1</font></td><td>&nbsp;</td><td><p><o:p> </o:p></p></td></tr>
     <tr><td>２</td><td>结果<br/>维持</td><td>0&nbsp;&nbsp; </td></tr>
-    <tr><td colspan="3">申请人<br>情况</td></tr></table>
+    <tr><td colspan="3">申请人<br>情况</td><td><p>1</p><p>2</p></td><td>3<br>4</td></tr></table>
     </div></body></html>"""
     document = read(page.encode(), "text/html")
     assert document.blocks == [
         "一、总体情况", "正文第一段内容，共 3 件", "三、收到和处理政府信息公开申请情况",
-        Table([["（一）予以公开", "1", "", ""], ["２", "结果维持", "0"], ["申请人情况"]]),
+        Table([["（一）予以公开", "1", "", ""], ["２", "结果维持", "0"], ["申请人情况", "1 2", "3 4"]]),
     ]
 
 
