@@ -34,6 +34,7 @@ _MARKDOWN_SNIFF = re.compile(r"^#{1,6} \S", re.M)
 _SNIFF_CHARS = 2048
 # Share of control characters above which decoded "text" is really unknown binary data.
 _MAX_CONTROL_SHARE = 0.02
+_CONTROL_SAMPLE_CHARS = 8192
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
@@ -96,7 +97,8 @@ def _read_kind(kind: str, data: bytes, content_type: str | None) -> Document:
         from .office import read_office
         return read_office(data, kind)
     text = decode(data, content_type).text
-    if len(_CONTROL.findall(text[:65536])) > _MAX_CONTROL_SHARE * min(len(text), 65536):
+    sample = text[:_CONTROL_SAMPLE_CHARS]
+    if len(_CONTROL.findall(sample)) > _MAX_CONTROL_SHARE * len(sample):
         raise UnreadableInput("input is binary data of an unknown kind")
     if kind == "html":
         from .html import read_html

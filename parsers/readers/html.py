@@ -95,6 +95,8 @@ def read_html(text: str) -> Document:
 def _refuse_attribute_floods(text: str) -> None:
     """libxml2 checks a tag's attributes for duplicates in quadratic time: a 400 KB tag with
     50,000 attributes takes it 10 s. Real tags are long only for a data: URI (one attribute)."""
+    if text.count("=") <= MAX_ATTRIBUTES_PER_TAG:  # no tag can hold that many: skip the scan
+        return
     for tag in _LONG_TAG.finditer(text):
         end = text.find(">", tag.start())
         attributes = text.count("=", tag.start(), end if end >= 0 else len(text))
