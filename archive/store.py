@@ -10,6 +10,7 @@ from pathlib import Path
 
 from parsers import ParseError, Report, parse
 from parsers.agency import agency_kind, normalize_agency
+from parsers.limits import parse_bounded
 
 from . import expected, schema, search_index
 from .capture import Capture, IngestResult
@@ -26,11 +27,15 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def parse_capture(capture: Capture) -> Report | str:
+def parse_capture(capture: Capture, bounded: bool = True) -> Report | str:
     """The capture's Report, or a one-line error: unreadable input is recorded, never a crash.
-    Pure, so a caller may run it in other processes and hand the result to Archive.ingest."""
+
+    bounded: in a child process under CPU, memory and wall-time limits (parsers.limits), so a
+    hostile document costs an error line instead of the archive writer. Pure either way: a
+    caller may run it in worker processes and hand the result to Archive.ingest."""
+    args = (capture.body, capture.content_type, capture.final_url or capture.url)
     try:
-        return parse(capture.body, capture.content_type, capture.final_url or capture.url)
+        return parse_bounded(*args) if bounded else parse(*args)
     except ParseError as exc:
         return str(exc) or type(exc).__name__
     except Exception as exc:  # a parser bug must not stop a crawl: the capture records it
@@ -45,7 +50,8 @@ def _snapshot(parsed: Report | str) -> tuple[Snapshot | None, str | None]:
 
 class Archive:
     def __init__(self, db_path: str | Path, warc_dir: str | Path | None = None,
-                 rotate_bytes: int = DEFAULT_ROTATE_BYTES, fsync: bool = True) -> None:
+                 rotate_bytes: int = DEFAULT_ROTATE_BYTES, fsync: bool = True,
+                 bounded_parse: bool = True) -> None:
         self.db_path = Path(db_path)
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self.db = schema.connect(str(self.db_path))
@@ -54,6 +60,7 @@ class Archive:
         search_index.ensure_search_schema(self.db)
         self.warc = WarcStore(warc_dir or self.db_path.parent / "warc", rotate_bytes, fsync)
         self._key_ids: dict[tuple[str, str, str], int] = {}
+        self.bounded_parse = bounded_parse
 
     def close(self) -> None:
         self.conn.close()
@@ -141,7 +148,9 @@ class Archive:
         caller already ran it (e.g. in worker processes); by default it runs here."""
         fetched_at = capture.fetched_at or utc_now()
         sha256 = hashlib.sha256(capture.body).hexdigest()
-        snap, error = _snapshot(parse_capture(capture) if parsed is None else parsed)
+        if parsed is None:
+            parsed = parse_capture(capture, self.bounded_parse)
+        snap, error = _snapshot(parsed)
         with self._transaction(lock_warc=True):
             location = self._store_original(capture, sha256, fetched_at)
             capture_id = self._insert_capture(capture, sha256, fetched_at, location, error)
@@ -384,8 +393,9 @@ class Archive:
         for version_id, report_id, capture_id, old_hash, url, final_url, ctype, current in versions:
             stats["versions"] += 1
             body = self.read_original(capture_id).payload
-            snap, _error = _snapshot(parse_capture(Capture(url=url, final_url=final_url, body=body,
-                                                           content_type=ctype)))
+            snap, _error = _snapshot(parse_capture(
+                Capture(url=url, final_url=final_url, body=body, content_type=ctype),
+                self.bounded_parse))
             if snap is None:  # the new parser fails where the old one worked: keep the data
                 stats["errors"] += 1
                 continue
@@ -417,7 +427,7 @@ class Archive:
             capture = Capture(url=url, final_url=final_url, content_type=ctype, site_id=site_id,
                               agency_hint=hint, year_hint=year_hint,
                               body=self.read_original(capture_id).payload)
-            snap, _error = _snapshot(parse_capture(capture))
+            snap, _error = _snapshot(parse_capture(capture, self.bounded_parse))
             if snap is None:
                 continue
             with self._transaction():
