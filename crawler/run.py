@@ -92,7 +92,8 @@ def run_crawl(db: str, sites_file: str | None = None, only: list[str] | None = N
     reason = str(stats.get("finish_reason", "unknown"))
     finish_jobdir(job, reason)
     return CrawlSummary(
-        finish_reason=reason, sites=len(sites), pages=stats.get("response_received_count", 0),
+        finish_reason=reason, sites=len(sites),
+        pages=stats.get("response_received_count", 0) - stats.get("robotstxt/response_count", 0),
         new=stats.get("nianbao/new_report", 0), revised=stats.get("nianbao/revised", 0),
         removed=stats.get("nianbao/removed", 0),
         errors=stats.get("nianbao/fetch_errors", 0) + stats.get("nianbao/error", 0),

@@ -137,20 +137,20 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, content_type: str | None,
               headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        if content_type:
-            self.send_header("Content-Type", content_type)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
         sent = 0
-        if self.command != "HEAD" and status != 304:
-            try:
+        try:
+            self.send_response(status)
+            if content_type:
+                self.send_header("Content-Type", content_type)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD" and status != 304:
                 self.wfile.write(body)
                 sent = len(body)
-            except (BrokenPipeError, ConnectionResetError):  # the client gave up (size cap)
-                pass
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout, size cap)
+            self.close_connection = True
         with self.server.state.lock:
             self.server.state.hits.append(Hit(self.command, self.path, status, sent))
 

@@ -1,0 +1,17 @@
+"""Per-site progress: rich's display on a terminal (forced here), with the end-of-crawl summary."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_crawl
+
+
+def test_terminal_progress_and_summary(replica, tmp_path: Path) -> None:
+    sites = replica.registry(tmp_path / "sites.yml")
+    run = run_crawl(tmp_path / "nianbao.db", sites, "--site", "replica-county",
+                    settings={"NIANBAO_PROGRESS_TTY": "1"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "replica-county: 4 pages, 2 report candidates, 2 new reports" in run.stdout
+    assert "done replica-county" not in run.stderr  # the display replaces the log lines
+    assert run.stdout.rstrip().endswith(
+        "crawl finished: 1 sites, 4 pages\nreports: 2 new, 0 revised, 0 removed\nerrors: 0")
