@@ -34,7 +34,7 @@ from archive.queue_writer import encode_capture, encode_gone, encode_sites
 
 from .items import CaptureItem, GoneItem
 from .redis_crawl_state import CrawlKeys, CrawlRegistry, redis_params
-from .registry import load_sites
+from .registry import DEFAULT_SITES, load_sites
 from .run import CrawlSummary, crawl_settings, default_crawl_dir
 
 log = logging.getLogger(__name__)
@@ -94,10 +94,10 @@ def run_distributed(redis_url: str, db: str, sites_file: str | None = None,
 
     from .spiders.reports import ReportSpider
 
-    sites = load_sites(sites_file, only)
+    sites_path = str(sites_file or DEFAULT_SITES)
+    sites = load_sites(sites_path, only)
     directory = Path(crawl_dir) if crawl_dir else default_crawl_dir(db)
-    private = sorted({d for s in sites if s.allow_private_network for d in s.domains})
-    settings = crawl_settings(db, str(sites_file), directory, directory / "job", private, {})
+    settings = crawl_settings(db, sites_path, directory, job=directory / "job", overrides={})
     apply_distributed(settings, redis_url)
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")

@@ -2,14 +2,12 @@
 for a first crawl and for a crawl of the replica's 'later' state (revisions, removals)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from crawler.redis_local import LocalRedis
-from replica import Replica
 
-from .cluster import archive_contents, duplicate_versions, run_cluster, single_process_crawl
+from .cluster import (archive_contents, duplicate_versions, replica_for_tests, run_cluster,
+                      single_process_crawl)
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +15,7 @@ def archives(tmp_path_factory) -> dict[str, dict]:
     tmp = tmp_path_factory.mktemp("distributed")
     single, distributed = tmp / "single.db", tmp / "distributed.db"
     contents: dict[str, dict] = {}
-    with Replica() as replica, LocalRedis(tmp / "redis") as redis_server:
+    with replica_for_tests() as replica, LocalRedis(tmp / "redis") as redis_server:
         sites = replica.registry(tmp / "sites.yml")
         for state in ("first", "later"):
             replica.set_state(state)
