@@ -26,6 +26,7 @@ class Hit:
     path: str
     status: int
     size: int  # body bytes sent
+    at: float = field(default_factory=time.monotonic)  # when the answer was sent
 
 
 @dataclass

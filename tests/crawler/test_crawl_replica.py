@@ -36,6 +36,9 @@ NEVER_REQUESTED = {
 }
 
 
+BACKOFF = 0.5  # seconds before the first retry
+
+
 @dataclass
 class History:
     first_db: Path
@@ -57,7 +60,7 @@ def history(tmp_path_factory) -> History:
     db = tmp / "nianbao.db"
     with Replica(knobs=TEST_KNOBS) as replica:
         sites = replica.registry(tmp / "sites.yml")
-        first = run_crawl(db, sites)
+        first = run_crawl(db, sites, settings={"RETRY_BACKOFF_BASE": str(BACKOFF)})
         hits_first = replica.hits
         with sqlite3.connect(db) as src, sqlite3.connect(tmp / "first.db") as dst:
             src.backup(dst)
@@ -90,9 +93,10 @@ def test_robots_txt_obeyed(history: History) -> None:
     assert not [h for h in history.hits_first if h.path.startswith("/faults/private/")]
 
 
-def test_flaky_page_retried(history: History) -> None:
-    flaky = [h.status for h in history.hits_first if h.path == "/faults/list.html"]
-    assert flaky == [500, 200]
+def test_flaky_page_retried_after_a_backoff(history: History) -> None:
+    flaky = [h for h in history.hits_first if h.path == "/faults/list.html"]
+    assert [h.status for h in flaky] == [500, 200]
+    assert flaky[1].at - flaky[0].at >= BACKOFF
     assert history.first.stats["retry/reason_count/500 Internal Server Error"] == 1
 
 
