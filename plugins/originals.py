@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from datasette import hookimpl
-from datasette.utils.asgi import NotFound, Request, Response
+from datasette.utils.asgi import Request, Response
 
 from archive import Archive
 from archive.warc_store import Original, WarcStore
@@ -41,14 +41,16 @@ async def original(datasette, request: Request) -> Response:
     db = datasette.get_database()
     row = (await db.execute("SELECT url, final_url, content_type, warc_file FROM captures "
                             "WHERE id = ?", [capture_id])).first()
+    # plain 404 responses, not NotFound: datasette prints a traceback for every one of those
     if row is None or not row["warc_file"]:
-        raise NotFound("没有这次抓取的原文 / no archived original for this capture")
+        return Response.text("没有这次抓取的原文 / no archived original for this capture", status=404)
     config = datasette.plugin_config("nianbao") or {}
     warc_dir = Path(config.get("warc_dir") or Path(db.path).parent / "warc")
     try:
         stored = await db.execute_fn(lambda conn: _read(conn, warc_dir, capture_id))
     except (OSError, StopIteration, TypeError) as exc:  # file gone / record unreadable
-        raise NotFound(f"原文暂时无法读取 / the original cannot be read: {type(exc).__name__}")
+        return Response.text(f"原文暂时无法读取 / the original cannot be read: {type(exc).__name__}",
+                             status=404)
     name = download_name(row["final_url"] or row["url"], capture_id, row["content_type"])
     return Response(
         stored.payload, status=200,
@@ -63,4 +65,4 @@ async def original(datasette, request: Request) -> Response:
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/original/(?P<capture_id>\d+)$", original)]
+    return [(r"^/original/(?P<capture_id>\d{1,18})$", original)]

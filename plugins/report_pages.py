@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from datasette import hookimpl
 from datasette.database import Database
-from datasette.utils.asgi import NotFound, Request, Response
+from datasette.utils.asgi import Request, Response
 
 _LABEL_FILE = yaml.safe_load((Path(__file__).parent / "cell_labels.yml").read_text(encoding="utf-8"))
 LABELS: dict[str, dict[str, Any]] = _LABEL_FILE["tables"]
@@ -23,6 +24,23 @@ SELECT r.id, r.year, r.title, r.url, r.status, r.removed_at, r.first_seen, r.las
        r.current_version_id, r.agency_id, a.name AS agency, a.province, a.city, a.county
 FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE r.id = ?
 """
+
+
+class Missing(Exception):
+    """No such report or version: a 404 page. Not datasette's NotFound, whose handler prints a
+    full traceback for every mistyped URL on a public site."""
+
+
+def _quiet_404(handler):
+    async def view(datasette, request: Request) -> Response:
+        try:
+            return await handler(datasette, request)
+        except Missing as missing:
+            html = await datasette.render_template(
+                "error.html", {"ok": False, "error": str(missing), "status": 404, "title": None},
+                request=request)
+            return Response.html(html, status=404)
+    return view
 
 
 def _order(keys: set[str], known: dict[str, str]) -> list[str]:
@@ -89,16 +107,19 @@ async def _first(db: Database, sql: str, params: list) -> dict | None:
 async def _report(db: Database, request: Request) -> dict:
     report = await _first(db, _REPORT_SQL, [int(request.url_vars["report_id"])])
     if report is None:
-        raise NotFound("没有这份报告 / no such report")
+        raise Missing("没有这份报告 / no such report")
     return report
 
 
 async def _version(db: Database, report: dict, version_id: str | None) -> dict:
-    wanted = int(version_id) if version_id and version_id.isdigit() else report["current_version_id"]
+    """The version asked for (?version= / ?to=), else the current one."""
+    wanted = report["current_version_id"] if version_id is None else version_id
+    if not re.fullmatch(r"[0-9]{1,18}", str(wanted)):  # SQLite integers are 64-bit
+        raise Missing("版本编号无效 / invalid version id")
     version = await _first(db, "SELECT * FROM versions WHERE id = ? AND report_id = ?",
-                           [wanted, report["id"]])
+                           [int(wanted), report["id"]])
     if version is None:
-        raise NotFound("这份报告没有这个版本 / no such version of this report")
+        raise Missing("这份报告没有这个版本 / no such version of this report")
     return version
 
 
@@ -156,6 +177,6 @@ async def diff_page(datasette, request: Request) -> Response:
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [
-        (r"^/report/(?P<report_id>\d+)$", report_page),
-        (r"^/report/(?P<report_id>\d+)/diff$", diff_page),
+        (r"^/report/(?P<report_id>\d{1,18})$", _quiet_404(report_page)),
+        (r"^/report/(?P<report_id>\d{1,18})/diff$", _quiet_404(diff_page)),
     ]

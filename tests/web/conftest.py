@@ -20,15 +20,21 @@ def web_archive(tmp_path_factory: pytest.TempPathFactory) -> WebArchive:
 def site(web_archive: WebArchive) -> Iterator[str]:
     """The real `nianbao serve` in a subprocess; yields its base URL."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nianbao.cli", "--db", str(web_archive.db_path), "serve",
-         "--port", str(port), "--warc-dir", str(web_archive.warc_dir)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    log = web_archive.db_path.parent / "serve.log"  # a file, not a pipe nobody drains
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nianbao.cli", "--db", str(web_archive.db_path), "serve",
+             "--port", str(port), "--warc-dir", str(web_archive.warc_dir)],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/-/versions.json", process)
+        wait_for(base + "/-/versions.json", process, log)
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

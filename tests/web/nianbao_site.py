@@ -72,11 +72,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"nianbao serve exited: {process.stdout.read()}")
+            raise RuntimeError(f"nianbao serve exited: {log.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return

@@ -17,7 +17,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def get(site: str, path: str, **params: str) -> bytes:
     url = site + path + (("?" + urlencode(params)) if params else "")
-    with urllib.request.urlopen(url, timeout=10) as response:
+    with urllib.request.urlopen(url, timeout=60) as response:
         return response.read()
 
 
@@ -126,3 +126,11 @@ def test_database_is_read_only(site: str) -> None:
     assert not [p for p in plugins if "write" in p or "insert" in p or "upload" in p]
     settings = json.loads(get(site, "/-/settings.json"))
     assert settings["sql_time_limit_ms"] == 2000
+
+
+@pytest.mark.parametrize("path", ["/report/1?version=99999999999999999999999", "/report/1?version=x",
+                                  "/report/1/diff?to=-1", "/report/99999999", "/original/0"])
+def test_bad_ids_are_not_found(site: str, path: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as error:
+        get(site, path)
+    assert error.value.code == 404
