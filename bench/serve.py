@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -152,6 +153,14 @@ def generate(db_path: Path, reports: int, seed: int = 7) -> dict:
             "agencies": len(agency_rows), "missing": len(missing)}
 
 
+def _counts(conn) -> dict:
+    """What an archive reused with --db holds."""
+    sql = {"reports": "SELECT count(*) FROM reports", "versions": "SELECT count(*) FROM versions",
+           "cells": "SELECT count(*) FROM cell_values", "agencies": "SELECT count(*) FROM agencies",
+           "missing": "SELECT count(*) FROM expected_reports WHERE status = 'missing'"}
+    return {name: conn.execute(query).fetchone()[0] for name, query in sql.items()}
+
+
 def _cell_rows(version_ids: list[int], key_count: int, rng: random.Random) -> Iterator[dict]:
     for version_id in version_ids:
         for key_id in range(1, key_count + 1):
@@ -190,6 +199,12 @@ def _paths(db_name: str) -> dict[str, list[str]]:
         else:
             paths[f"canned {name}"] = [f"/{db_name}/{name}.json?" + urlencode(params)]
     paths["canned new_and_revised (.atom)"] = [f"/{db_name}/new_and_revised.atom"]
+    # the dashboard's charts, as its page fetches them (filters left blank)
+    charts = queries["plugins"]["datasette-dashboards"]["overview"]["charts"]
+    for name, chart in charts.items():
+        if "query" in chart:
+            sql = re.sub(r"\[\[.*?\]\]", "", chart["query"])
+            paths[f"dashboard chart {name}"] = [f"/{db_name}.json?" + urlencode({"sql": sql, "_shape": "array"})]
     return paths
 
 
@@ -197,30 +212,33 @@ async def _time(datasette, paths: dict[str, list[str]], repeats: int) -> dict[st
     results = {}
     for label, urls in paths.items():
         await datasette.client.get(urls[0])  # warm the page cache and the plan
-        times = []
+        times, errors = [], 0
         for i in range(repeats):
             start = time.perf_counter()
             response = await datasette.client.get(urls[i % len(urls)])
             times.append((time.perf_counter() - start) * 1000)
-            if response.status_code != 200:
-                raise RuntimeError(f"{urls[i % len(urls)]}: HTTP {response.status_code}")
+            errors += response.status_code != 200  # e.g. 400: over sql_time_limit_ms
         times.sort()
         results[label] = {"p50_ms": round(statistics.median(times), 1),
-                          "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1)}
+                          "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+                          "errors": errors}
     return results
 
 
-def run(reports: int, workdir: Path, repeats: int) -> dict:
+def run(reports: int, db_path: Path, repeats: int) -> dict:
+    """Generate and index an archive at db_path (or reuse one made by an earlier run), then time."""
     from nianbao.serve import build_datasette
 
-    db_path = workdir / "nianbao.db"
-    start = time.perf_counter()
-    generated = generate(db_path, reports)
-    generate_s = time.perf_counter() - start
+    generated, generate_s, index_s = {}, 0.0, 0.0
+    if not db_path.exists():
+        start = time.perf_counter()
+        generated = generate(db_path, reports)
+        generate_s = time.perf_counter() - start
+        start = time.perf_counter()
+        search_index.rebuild(schema.connect(str(db_path)).conn)
+        index_s = time.perf_counter() - start
     conn = schema.connect(str(db_path)).conn
-    start = time.perf_counter()
-    search_index.rebuild(conn)
-    index_s = time.perf_counter() - start
+    generated = generated or _counts(conn)
     text_bytes = conn.execute("SELECT sum(length(CAST(v.text AS BLOB))) FROM reports r "
                               "JOIN versions v ON v.id = r.current_version_id").fetchone()[0]
     index_bytes = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'report_search%'"
@@ -242,20 +260,25 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--small", action="store_true", help="5,000 reports instead of 100,000")
     parser.add_argument("--reports", type=int, help="any other number of reports")
     parser.add_argument("--repeats", type=int, default=40, help="requests timed per query")
+    parser.add_argument("--db", type=Path, help="keep the generated archive here; reuse it if it exists")
     args = parser.parse_args(argv)
     reports = args.reports or (5_000 if args.small else 100_000)
-    with tempfile.TemporaryDirectory(prefix="nianbao-bench-serve-") as tmp:
-        figures = run(reports, Path(tmp), args.repeats)
+    if args.db:
+        figures = run(reports, args.db, args.repeats)
+    else:
+        with tempfile.TemporaryDirectory(prefix="nianbao-bench-serve-") as tmp:
+            figures = run(reports, Path(tmp) / "nianbao.db", args.repeats)
     print(f"serve: generated {figures['reports']} reports, {figures['cells']} cells, "
           f"{figures['agencies']} agencies ({figures['missing']} missing reports) in "
           f"{figures['generate_s']} s; database {figures['db_bytes'] / 1e6:.0f} MB")
-    print(f"serve: search index built in {figures['index_s']} s "
+    print(f"serve: search index built in {figures['index_s']} s (0 = reused) "
           f"({figures['reports'] / max(figures['index_s'], 1e-9):.0f} reports/s); "
           f"{figures['index_bytes'] / 1e6:.1f} MB for {figures['text_bytes'] / 1e6:.1f} MB of text "
           f"= {figures['index_over_text']}x")
     for label, t in figures["timings"].items():
+        failed = f"  {t['errors']} of {args.repeats} requests FAILED" if t["errors"] else ""
         print(f"serve: {label:55s} p50 {t['p50_ms']:7.1f} ms  p95 {t['p95_ms']:7.1f} ms  "
-              f"(p95 / target {TARGET_P95_MS:.0f} ms = {t['p95_ms'] / TARGET_P95_MS:.2f})")
+              f"(p95 / target {TARGET_P95_MS:.0f} ms = {t['p95_ms'] / TARGET_P95_MS:.2f}){failed}")
     print(f"serve: worst p95 {figures['worst_p95_ms']} ms = "
           f"{figures['worst_p95_ms'] / TARGET_P95_MS:.2f}x of the {TARGET_P95_MS:.0f} ms target")
     return figures
