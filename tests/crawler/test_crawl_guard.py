@@ -5,6 +5,8 @@ from pathlib import Path
 
 from conftest import run_crawl
 
+from nianbao.cli import main
+
 
 def test_private_address_refused_without_permission(replica, tmp_path: Path) -> None:
     sites = tmp_path / "sites.yml"
@@ -17,9 +19,10 @@ def test_private_address_refused_without_permission(replica, tmp_path: Path) -> 
     assert "registry does not set allow_private_network" in run.stderr
 
 
-def test_bad_registry_is_a_clear_error(tmp_path: Path) -> None:
+def test_bad_registry_is_a_clear_error(tmp_path: Path, capsys) -> None:
     sites = tmp_path / "sites.yml"
     sites.write_text("- {id: x, name: X}\n", encoding="utf-8")
-    run = run_crawl(tmp_path / "nianbao.db", sites)
-    assert run.returncode == 2
-    assert "missing start_urls" in run.stderr and "Traceback" not in run.stderr
+    code = main(["--db", str(tmp_path / "nianbao.db"), "crawl", "--sites", str(sites)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nianbao crawl: ") and "entry x: missing start_urls" in err

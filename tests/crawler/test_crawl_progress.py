@@ -8,10 +8,10 @@ from conftest import run_crawl
 
 def test_terminal_progress_and_summary(replica, tmp_path: Path) -> None:
     sites = replica.registry(tmp_path / "sites.yml")
-    run = run_crawl(tmp_path / "nianbao.db", sites, "--site", "replica-county",
+    run = run_crawl(tmp_path / "nianbao.db", sites, "--site", "replica-zhangshu",
                     settings={"NIANBAO_PROGRESS_TTY": "1"})
     assert run.returncode == 0, run.stderr[-2000:]
-    assert "replica-county: 4 pages, 2 report candidates, 2 new reports" in run.stdout
-    assert "done replica-county" not in run.stderr  # the display replaces the log lines
+    assert "replica-zhangshu: 5 pages, 1 report candidates, 1 new reports" in run.stdout
+    assert "done replica-zhangshu" not in run.stderr  # the display replaces the log lines
     assert run.stdout.rstrip().endswith(
-        "crawl finished: 1 sites, 4 pages\nreports: 2 new, 0 revised, 0 removed\nerrors: 0")
+        "crawl finished: 1 sites, 5 pages\nreports: 1 new, 0 revised, 0 removed\nerrors: 0")
