@@ -17,8 +17,9 @@ from scrapy.http import TextResponse
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".txt")
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[", re.S)
-_TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,"
+_TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\w+)['\"]?\s*,\s*['\"]?(\w+)['\"]?\s*,"
                         r"\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
+_JS_VAR = r"var\s+{}\s*=\s*['\"]?(\d+)"
 _HANWEB_NUMBER = r"['\"]?{}['\"]?\s*[:=]\s*['\"]?(\d+)"
 _HANWEB_PROXY = re.compile(r"proxyUrl\s*[:=]\s*['\"]([^'\"]+)['\"]")
 _HANWEB_PARAMS = re.compile(r"ajaxParam\s*[:=]\s*\{(.*?)\}", re.S)
@@ -91,12 +92,21 @@ def _nextgroup_params(text: str) -> dict[str, str]:
 def _trs_pages(text: str, base: str) -> list[Link]:
     """All of a list's pages, from its first page only (every page repeats the same pager)."""
     out = []
-    for total, current, name, ext in _TRS_PAGER.findall(text):
-        if int(current) != 0:
+    for total_arg, current_arg, name, ext in _TRS_PAGER.findall(text):
+        total, current = _js_int(total_arg, text), _js_int(current_arg, text)
+        if total is None or current != 0:
             continue
         out += [Link(urljoin(base, f"{name}.{ext}" if n == 0 else f"{name}_{n}.{ext}"), "", True)
-                for n in range(int(total))]
+                for n in range(total)]
     return out
+
+
+def _js_int(arg: str, text: str) -> int | None:
+    """A pager argument: a number, or a variable set earlier (`var countPage = 5`)."""
+    if arg.isdigit():
+        return int(arg)
+    match = re.search(_JS_VAR.format(re.escape(arg)), text)
+    return int(match.group(1)) if match else None
 
 
 def page_links(response: TextResponse) -> list[Link]:

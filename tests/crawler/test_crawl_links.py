@@ -78,3 +78,13 @@ def test_hanweb_parameters_from_nextgroup_when_no_ajax_param() -> None:
     assert proxy.startswith(BASE + "/module/web/jpage/dataproxy.jsp?startrecord=2&endrecord=2")
     assert "webid=7" in proxy and "columnid=55" in proxy and "unitid=66" in proxy
     assert "&page=" not in proxy
+
+
+def test_trs_pager_with_variables() -> None:
+    page = ('<script>var countPage = 3//共多少页\nvar currentPage = 0;\n'
+            'createPageHTML(countPage, currentPage, "index", "shtml");</script>')
+    links = page_links(HtmlResponse(BASE + "/gxj/tzgg/index.shtml", body=page.encode(),
+                                    encoding="utf-8"))
+    assert {link.url for link in links} == {
+        BASE + "/gxj/tzgg/index.shtml", BASE + "/gxj/tzgg/index_1.shtml",
+        BASE + "/gxj/tzgg/index_2.shtml"}
