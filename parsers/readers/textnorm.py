@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_ZERO_WIDTH = str.maketrans("", "", "\u200b\ufeff")  # invisible: removed, not a gap
 # Whitespace between two CJK characters is a layout artifact (a line wrap in the source, a
 # multi-line header cell such as "商业\n企业"): Chinese text never separates words by spaces.
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
@@ -26,15 +26,23 @@ _CHROME_MAX_CHARS = 80
 
 def clean(text: str) -> str:
     """Collapse whitespace (nbsp and ideographic space included) and drop CJK gaps."""
-    stripped = text.strip()
-    if not stripped or stripped.isdigit():  # most table cells: no regex needed
-        return stripped
-    return _CJK_GAP.sub("", collapse(stripped))
+    words = _words(text)
+    if len(words) < 2:  # most cells and many lines: no regex needed
+        return words[0] if words else ""
+    return _CJK_GAP.sub("", " ".join(words))
 
 
 def collapse(text: str) -> str:
     """Collapse whitespace only: for text laid out on a page, where a gap is a real gap."""
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(_words(text))
+
+
+def _words(text: str) -> list[str]:
+    # str.split() splits on all Unicode whitespace (nbsp, ideographic space) but not on the
+    # zero-width space and BOM that Word exports scatter through text.
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.translate(_ZERO_WIDTH)
+    return text.split()
 
 
 def iso_date(text: str) -> str | None:
