@@ -1,6 +1,6 @@
 """Links out of a list or report page, in every shape the registry's CMSes use.
 
-Plain anchors and iframes (pdf.js `viewer.html?file=`), Hanweb JCMS datastores (records in
+Plain anchors and iframes (pdf.js `viewer.html?file=`), script redirects, Hanweb JCMS datastores (records in
 CDATA inside `<script type="text/xml">`, further pages from dataproxy.jsp), TRS WCM
 `createPageHTML(total, current, "index", "html")`. Hand-written: each CMS's paging is inline
 JavaScript that no link extractor runs.
@@ -19,6 +19,8 @@ _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[", re.S)
 _TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\w+)['\"]?\s*,\s*['\"]?(\w+)['\"]?\s*,"
                         r"\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
+_JS_REDIRECT = re.compile(r"(?:window\.|self\.|top\.|document\.)?location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"]"
+                          r"|location\.(?:replace|assign)\(\s*['\"]([^'\"]+)['\"]")
 _JS_VAR = r"var\s+{}\s*=\s*['\"]?(\d+)"
 _HANWEB_NUMBER = r"['\"]?{}['\"]?\s*[:=]\s*['\"]?(\d+)"
 _HANWEB_PROXY = re.compile(r"proxyUrl\s*[:=]\s*['\"]([^'\"]+)['\"]")
@@ -120,4 +122,6 @@ def page_links(response: TextResponse) -> list[Link]:
         links += _hanweb_pages(text, base, len(_RECORD.findall(text)))
     if "createPageHTML" in text:
         links += _trs_pages(text, base)
+    # home pages that forward with a script (window.location.href = "…") instead of HTTP
+    links += [Link(urljoin(base, a or b), "", True) for a, b in _JS_REDIRECT.findall(text)]
     return links

@@ -172,7 +172,8 @@ def shangrao(m: SiteMap, state: str, seeds: dict[str, Seed]) -> None:
 def county(m: SiteMap, state: str, seeds: dict[str, Seed]) -> None:
     """A small county site: one list, a report in text layout and one as a .wps attachment."""
     base = "/county/"
-    m.html(base, "丰城市人民政府", links([("政府信息公开", "xxgk.html")]))
+    m.html(base, "丰城市人民政府", '<script>window.location.href = "index.html";</script>')
+    m.html(f"{base}index.html", "丰城市人民政府", links([("政府信息公开", "xxgk.html")]))
     m.html(f"{base}xxgk.html", "政府信息公开", links([
         (seeds["003"].title, "xxgk/2023/0120/1001.html"),
         ("工信局2022年政府信息公开工作年度报告", "uploads/gxj2022.wps"),

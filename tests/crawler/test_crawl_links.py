@@ -88,3 +88,8 @@ def test_trs_pager_with_variables() -> None:
     assert {link.url for link in links} == {
         BASE + "/gxj/tzgg/index.shtml", BASE + "/gxj/tzgg/index_1.shtml",
         BASE + "/gxj/tzgg/index_2.shtml"}
+
+
+def test_script_redirect_of_a_home_page(pages) -> None:
+    links = page_links(response(pages, "/county/"))
+    assert [(link.url, link.generated) for link in links] == [(BASE + "/county/index.html", True)]

@@ -75,7 +75,7 @@ def test_crawls_finish(history: History) -> None:
     for run in (history.first, history.recrawl, history.later):
         assert run.returncode == 0, run.stderr[-3000:]
         assert run.stats["finish_reason"] == "finished"
-    assert "crawl finished: 5 sites, 29 pages" in history.first.stdout
+    assert "crawl finished: 5 sites, 30 pages" in history.first.stdout
     # not a terminal: per-site progress as log lines
     assert "done replica-zhangshu: 5 pages, 1 report candidates, 1 new reports" in history.first.stderr
 
