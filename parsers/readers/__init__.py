@@ -11,12 +11,11 @@ from urllib.parse import urlsplit
 
 from ..document import Document
 from ..errors import InputTooLarge, ParseError, UnreadableInput
+from . import magic
 from .encoding import decode
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc and .wps (Compound File Binary)
-_ZIP_MAGIC = b"PK\x03\x04"
 _CONTENT_TYPES = {
     "text/html": "html", "application/xhtml+xml": "html",
     "text/markdown": "markdown", "text/x-markdown": "markdown", "text/plain": "text",
@@ -61,11 +60,12 @@ def sniff_kind(data: bytes, content_type: str | None = None, url: str | None = N
     """html | text | markdown | docx | pdf | doc | wps."""
     declared = _declared_kind(content_type, url)
     head = data[:1024]
-    if b"%PDF-" in head:
+    if magic.PDF in head:
         return "pdf"
-    if data.startswith(_ZIP_MAGIC):
+    if data.startswith(magic.ZIP):
         return "docx"
-    if data.startswith(_OLE2_MAGIC):
+    if data.startswith(magic.OLE2) or data[:64].lstrip().startswith(magic.RTF):
+        # Sites often serve RTF under a .doc name; LibreOffice reads both.
         return "wps" if declared == "wps" else "doc"
     if declared in ("html", "markdown", "text"):
         return declared

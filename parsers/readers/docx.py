@@ -60,8 +60,11 @@ def check_package(data: bytes) -> None:
             if info.file_size > _RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
                 raise UnreadableInput(f"docx: {info.filename} compresses {ratio:.0f}:1, "
                                       f"over the {MAX_COMPRESSION_RATIO}:1 limit (ZIP bomb?)")
-        if "word/document.xml" not in archive.namelist():
-            raise UnreadableInput("docx: ZIP archive is not a Word document (no word/document.xml)")
+        names = set(archive.namelist())
+        if "word/document.xml" not in names:
+            raise UnreadableInput("docx: an OFD document (GB/T 33190), not supported"
+                                  if "OFD.xml" in names else
+                                  "docx: ZIP archive is not a Word document (no word/document.xml)")
         for info in infos:
             if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in _part(archive, info):
                 raise UnreadableInput(f"docx: {info.filename} declares a DTD (refused: XML entity attack)")

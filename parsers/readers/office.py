@@ -17,25 +17,28 @@ from pathlib import Path
 
 from ..document import Block, Document, Table
 from ..errors import ConverterMissing, UnreadableInput
+from . import magic
 from .docx import read_docx
 from .textnorm import clean
 
 CONVERTER_TIMEOUT_SECONDS = 90.0
-# A .doc is opened with the Word 97 filter only: left to guess, LibreOffice imports a damaged
-# file as plain text and "converts" it into garbage. WPS files are left to its detection.
-_INPUT_FILTERS = {"doc": "MS Word 97"}
+# A Word 97 binary (.doc) is opened with the Word 97 filter only: left to guess, LibreOffice
+# imports a damaged file as plain text and "converts" it into garbage. WPS files and RTF
+# (often served as .doc) are left to its detection.
+_WORD97_FILTER = "MS Word 97"
 
 
 def read_office(data: bytes, kind: str) -> Document:
     """kind is "doc" or "wps"."""
+    word97 = kind == "doc" and data.startswith(magic.OLE2)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    antiword = shutil.which("antiword") if kind == "doc" else None
+    antiword = shutil.which("antiword") if word97 else None
     if soffice is None and antiword is None:
         raise ConverterMissing(f"{kind}: no converter installed (needs LibreOffice soffice"
-                               f"{' or antiword' if kind == 'doc' else ''})")
+                               f"{' or antiword' if word97 else ''})")
     if soffice is not None:
         try:
-            document = read_docx(convert_to_docx(data, kind, soffice))
+            document = read_docx(convert_to_docx(data, kind, soffice, word97))
         except UnreadableInput:
             if antiword is None:
                 raise
@@ -45,11 +48,11 @@ def read_office(data: bytes, kind: str) -> Document:
     return _read_with_antiword(data, antiword)  # type: ignore[arg-type]
 
 
-def convert_to_docx(data: bytes, kind: str, soffice: str) -> bytes:
+def convert_to_docx(data: bytes, kind: str, soffice: str, word97: bool) -> bytes:
     with tempfile.TemporaryDirectory(prefix="nianbao-office-") as tmp:
         source = Path(tmp) / f"input.{kind}"
         source.write_bytes(data)
-        in_filter = [f"--infilter={_INPUT_FILTERS[kind]}"] if kind in _INPUT_FILTERS else []
+        in_filter = [f"--infilter={_WORD97_FILTER}"] if word97 else []
         _run([soffice, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless",
               "--norestore", "--nolockcheck", *in_filter, "--convert-to", "docx:MS Word 2007 XML",
               "--outdir", str(Path(tmp, "out")), str(source)], f"{kind}: LibreOffice")

@@ -26,6 +26,8 @@ def test_input_over_the_cap_is_refused_before_reading() -> None:
     (OLE2 + b"rest", None, "http://x.gov.cn/a.doc", "doc"),
     (OLE2 + b"rest", None, "http://x.gov.cn/nb.WPS", "wps"),
     (OLE2 + b"rest", "application/kswps", None, "wps"),
+    (b"{\\rtf1\\ansi hello}", None, "http://x.gov.cn/a.doc", "doc"),  # RTF served as .doc
+    (b"<html xmlns:o='urn:schemas-microsoft-com:office:office'>", None, "http://x.gov.cn/a.doc", "html"),
     (b"<!DOCTYPE html><html>", None, None, "html"),
     (b"\xef\xbb\xbf  <div class=main><p>x</p>", "application/octet-stream", None, "html"),
     (b"# title\n\ntext", None, None, "markdown"),

@@ -82,6 +82,14 @@ def test_zip_that_is_not_a_word_document() -> None:
         read(out.getvalue(), DOCX_TYPE)
 
 
+def test_ofd_is_named_not_misread() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("OFD.xml", "<ofd:OFD/>")
+    with pytest.raises(UnreadableInput, match="OFD document"):
+        read(out.getvalue(), None, "http://x.gov.cn/nb.ofd")
+
+
 def test_truncated_docx_is_a_clear_error(seed_docx: bytes) -> None:
     with pytest.raises(UnreadableInput, match="^docx: "):
         read(seed_docx[: len(seed_docx) // 2], DOCX_TYPE)

@@ -70,6 +70,21 @@ def test_converter_over_its_time_limit_is_stopped(seed_doc: bytes,
         read(seed_doc, "application/kswps")  # WPS: no antiword fallback to hide the timeout
 
 
+# Hand-written RTF (fixture text): 一、总体情况 (\uN escapes), and a two-cell table row.
+RTF = (rb"{\rtf1\ansi\deff0{\fonttbl{\f0 SimSun;}}\f0 "
+       rb"\u19968?\u12289?\u24635?\u20307?\u24773?\u20917?\par "
+       rb"\trowd\cellx2000\cellx4000 \u35268?\u31456?\cell 3\cell\row}")
+
+
+@needs_soffice
+@pytest.mark.slow
+def test_rtf_served_as_doc_is_converted() -> None:
+    document = read(RTF, "application/msword", "http://x.gov.cn/nb.doc")
+    assert document.kind == "doc"
+    assert document.blocks[0] == "一、总体情况"
+    assert document.tables()[0].rows == [["规章", "3"]]
+
+
 @needs_soffice
 @pytest.mark.slow
 def test_garbage_doc_is_unreadable() -> None:

@@ -1,0 +1,6 @@
+"""File signatures: the first bytes that tell an input's kind whatever its label says."""
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .doc and .wps
+ZIP = b"PK\x03\x04"  # .docx (and any other ZIP)
+RTF = b"{\\rtf"  # often served under a .doc name
+PDF = b"%PDF-"  # may follow a little junk: looked for in the first KB
