@@ -102,7 +102,8 @@ def test_flaky_page_retried_after_a_backoff(history: History) -> None:
 
 def test_slow_page_times_out_and_oversize_file_is_capped(history: History) -> None:
     stats = history.first.stats
-    assert stats["downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError"] == 3
+    assert len([h for h in history.hits_first if h.path == "/faults/slow.html"]) == 3  # 1 + 2 retries
+    assert stats["downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError"] >= 3
     assert stats["downloader/exception_type_count/scrapy.exceptions.DownloadCancelledError"] == 1
     captured = paths(query(history.first_db, "SELECT url FROM captures"))
     assert not captured & {"/faults/slow.html", "/faults/big.pdf"}
