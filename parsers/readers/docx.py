@@ -11,8 +11,8 @@ import zlib
 from io import BytesIO
 
 import docx
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
+from docx.oxml.ns import nsmap, qn
+from lxml import etree
 
 from ..document import Block, Document, Table
 from ..errors import UnreadableInput
@@ -25,6 +25,12 @@ MAX_ENTRIES = 5000
 _DATE_SEARCH_PARAGRAPHS = 20
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
 _SDT_CONTENT, _TCPR, _VMERGE, _VAL = qn("w:sdtContent"), qn("w:tcPr"), qn("w:vMerge"), qn("w:val")
+_T = qn("w:t")
+# A paragraph's text, tracked insertions included (python-docx's Paragraph.text skips runs
+# inside w:ins) and deletions left out (w:delText, and the origin of moved text); tabs and
+# breaks as spaces. Compiled once: python-docx evaluates its XPath afresh for every run.
+_TEXT_NODES = etree.XPath(".//w:t[not(ancestor::w:moveFrom)] | .//w:tab | .//w:br | .//w:cr",
+                          namespaces={"w": nsmap["w"]})
 
 
 def read_docx(data: bytes) -> Document:
@@ -33,7 +39,7 @@ def read_docx(data: bytes) -> Document:
         word = docx.Document(BytesIO(data))
     except KeyError as exc:  # a part the package lists is missing from the ZIP
         raise UnreadableInput(f"docx: broken package, missing part {exc}") from None
-    blocks = _blocks(word.element.body, word)
+    blocks = _blocks(word.element.body)
     return Document(blocks=blocks, kind="docx", title=_title(word),
                     publish_date=_publish_date(blocks))
 
@@ -77,24 +83,28 @@ def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         raise UnreadableInput(f"docx: corrupt ZIP archive ({exc})") from None
 
 
-def _blocks(container, word) -> list[Block]:
+def _blocks(container) -> list[Block]:
     blocks: list[Block] = []
     for child in container.iterchildren():
         if child.tag == _P:
-            if text := clean(Paragraph(child, word).text):
+            if text := clean(_paragraph_text(child)):
                 blocks.append(text)
         elif child.tag == _TBL:
-            blocks.append(Table(_rows(child, word)))
+            blocks.append(Table(_rows(child)))
         elif child.tag == _SDT:  # a content control: its content sits in w:sdtContent
             for content in child.iterchildren(_SDT_CONTENT):
-                blocks.extend(_blocks(content, word))
+                blocks.extend(_blocks(content))
     return blocks
 
 
-def _rows(table, word) -> list[list[str]]:
+def _paragraph_text(paragraph) -> str:
+    return "".join((node.text or "") if node.tag == _T else " " for node in _TEXT_NODES(paragraph))
+
+
+def _rows(table) -> list[list[str]]:
     rows = []
     for tr in table.iterchildren(_TR):
-        cells = [_cell_text(tc, word) for tc in tr.iterchildren(_TC) if not _continues_merge(tc)]
+        cells = [_cell_text(tc) for tc in tr.iterchildren(_TC) if not _continues_merge(tc)]
         if cells:
             rows.append(cells)
     return rows
@@ -107,8 +117,8 @@ def _continues_merge(tc) -> bool:
     return merge is not None and merge.get(_VAL) != "restart"
 
 
-def _cell_text(tc, word) -> str:
-    return clean(" ".join(Paragraph(p, word).text for p in tc.iter(_P)))
+def _cell_text(tc) -> str:
+    return clean(" ".join(_paragraph_text(p) for p in tc.iter(_P)))
 
 
 def _title(word) -> str | None:

@@ -49,6 +49,21 @@ def test_merged_cells_appear_once(seed_docx: bytes) -> None:
     assert requests[6][0].startswith("（二）部分公开") and len(requests[6]) == 8
 
 
+def test_tracked_changes_read_as_accepted() -> None:
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("一、总体")
+    paragraph._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t>情况</w:t></w:r></w:ins>'))
+    paragraph._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="2" w:author="a"><w:r><w:delText>草稿</w:delText></w:r></w:del>'))
+    document.add_paragraph("共").add_run().add_tab()
+    out = io.BytesIO()
+    document.save(out)
+    assert read(out.getvalue(), DOCX_TYPE).blocks == ["一、总体情况", "共"]
+
+
 def test_zip_bomb_is_refused_before_parsing(seed_docx: bytes) -> None:
     bomb = _repacked(seed_docx, {"word/media/padding.bin": b"\0" * (8 * 1024 * 1024)})
     assert len(bomb) < 200_000
