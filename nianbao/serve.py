@@ -103,12 +103,12 @@ def serve(db_path: str, port: int = 8001, host: str = "127.0.0.1",
         raise FileNotFoundError(f"no archive database at {db_path}")
     datasette = build_datasette(db_path, warc_dir)
     asyncio.run(datasette.invoke_startup())
+    print(f"serving {db_path} read-only on http://{host}:{port}/", flush=True)
     uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
 
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        print(f"serving {args.db} on http://{args.host}:{args.port}/", flush=True)
         serve(args.db, port=args.port, host=args.host, warc_dir=args.warc_dir)
     except (FileNotFoundError, sqlite3.DatabaseError) as exc:
         print(f"nianbao serve: {exc}", file=sys.stderr)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -34,3 +35,15 @@ def test_empty_archive_pages(tmp_path: Path) -> None:
     feed = ET.fromstring(pages["/nianbao/new_and_revised.atom"][1].encode())
     (entry,) = feed.findall("{http://www.w3.org/2005/Atom}entry")
     assert entry.findtext("{http://www.w3.org/2005/Atom}id") == "urn:nianbao:empty"
+
+
+def test_serve_refuses_what_is_not_an_archive(tmp_path: Path, capsys) -> None:
+    from nianbao.cli import main
+
+    (tmp_path / "text.db").write_text("not a database")
+    sqlite_file = tmp_path / "other.db"
+    sqlite3.connect(sqlite_file).execute("CREATE TABLE t (x)").connection.close()
+    for path in (tmp_path / "missing.db", tmp_path / "text.db", sqlite_file):
+        assert main(["--db", str(path), "serve", "--port", "1"]) == 1
+    errors = capsys.readouterr().err
+    assert "no archive database" in errors and "not a database" in errors and "no such table" in errors
