@@ -41,7 +41,7 @@ _IS_DATA_TABLE = etree.XPath(_DATA_TABLE)
 _IS_REPORT_TABLE = etree.XPath(
     "contains(., '申请') or contains(., '信息内容') or contains(., '行政复议') or contains(., '结果维持')"
 )
-_TITLE_META = ("articletitle", "og:title", "title")
+_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||——|--|\s-\s)\s*")
 _DATE_META = ("pubdate", "publishdate", "publish_date", "firstpublishedtime", "releasedate",
               "article:published_time", "dc.date", "dcterms.issued", "createdate")
 MAX_ATTRIBUTES_PER_TAG = 1000
@@ -196,14 +196,23 @@ def _meta(root: etree._Element) -> dict[str, str]:
 
 
 def _title(root: etree._Element, meta: dict[str, str]) -> str | None:
-    for name in _TITLE_META:
-        if meta.get(name):
-            return clean(meta[name])
-    for tag in ("h1", "title"):
-        element = root.find(f".//{tag}")
-        if element is not None and (text := clean("".join(element.itertext()))):
-            return text
+    if meta.get("articletitle"):
+        return clean(meta["articletitle"])
+    heading = root.find(".//h1")
+    if heading is not None and (text := clean("".join(heading.itertext()))):
+        return text
+    title = root.find(".//title")
+    for text in (meta.get("og:title"), meta.get("title"),
+                 "".join(title.itertext()) if title is not None else None):
+        if text and (text := clean(text)):
+            return _without_site_name(text)
     return None
+
+
+def _without_site_name(title: str) -> str:
+    """"…年度报告_宜春市人民政府" -> "…年度报告": the part naming the report, else the first."""
+    parts = [part for part in _TITLE_SEPARATORS.split(title) if part]
+    return next((part for part in parts if "报告" in part), parts[0] if parts else title)
 
 
 def _meta_date(meta: dict[str, str]) -> str | None:

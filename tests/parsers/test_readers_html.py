@@ -72,6 +72,16 @@ def test_layout_tables_are_containers_not_data() -> None:
                                Table([["信息内容", "本年制发件数"], ["规章", "3"]])]
 
 
+@pytest.mark.parametrize(("head", "title"), [
+    ("<title>樟树市工信局2023年政府信息公开工作年度报告_樟树市人民政府</title>",
+     "樟树市工信局2023年政府信息公开工作年度报告"),
+    ("<title>宜春市人民政府 - 上饶市工信局2021年度报告 | 政务公开</title>", "上饶市工信局2021年度报告"),
+    ("<meta property='og:title' content='通知 -- 门户网站'><title>x</title>", "通知"),
+])
+def test_title_without_the_site_name(head: str, title: str) -> None:
+    assert read(f"<html><head>{head}</head><body><p>正文</p></body></html>".encode(), "text/html").title == title
+
+
 def test_publish_date_from_a_text_line() -> None:
     page = ("<html><body><div class=info>发布日期：<span>2023年1月5日</span> 浏览次数：7</div>"
             "<div><p>一、总体情况</p><p>二、主动公开政府信息情况</p></div></body></html>")
