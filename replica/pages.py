@@ -175,9 +175,10 @@ def county(m: SiteMap, state: str, seeds: dict[str, Seed]) -> None:
     m.html(base, "丰城市人民政府", '<script>window.location.href = "index.html";</script>')
     m.html(f"{base}index.html", "丰城市人民政府", links([("政府信息公开", "xxgk.html")]))
     m.html(f"{base}xxgk.html", "政府信息公开", links([
-        (seeds["003"].title, "xxgk/2023/0120/1001.html"),
+        (seeds["003"].title, "show.jsp?id=1001"),
         ("工信局2022年政府信息公开工作年度报告", "uploads/gxj2022.wps"),
         *news("xxgk/2023/n", 4)]))
+    m.redirect(f"{base}show.jsp?id=1001", f"{base}xxgk/2023/0120/1001.html")
     m.html(f"{base}xxgk/2023/0120/1001.html", seeds["003"].title,
            docs.text_layout_body(seeds["003"].text))
     if state == "first":  # later: removed, the list still links it (404)

@@ -123,6 +123,8 @@ class Handler(BaseHTTPRequestHandler):
                 return Page(b"missing parameters", "text/plain", status=400, chrome_encoding=None)
             path = f"{path}?startrecord={params.get('startrecord', ['1'])[0]}"
         site_pages = st.pages()
+        if query and f"{path}?{query}" in site_pages:  # e.g. show.jsp?id=1001
+            return site_pages[f"{path}?{query}"]
         return site_pages.get(path) or site_pages.get(path.rstrip("/") + "/")
 
     def _not_modified(self, etag: str, modified: datetime) -> bool:

@@ -45,11 +45,9 @@ class ReportSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportSpider":
+        # `scrapy crawl reports [-a site=ID]` reads the registry named in the settings
         kwargs.setdefault("sites", crawler.settings.get("NIANBAO_SITES") or str(DEFAULT_SITES))
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        if not spider.sites:
-            spider.sites = {s.id: s for s in load_sites(kwargs["sites"])}
-        return spider
+        return super().from_crawler(crawler, *args, **kwargs)
 
     # -- what the pipeline reads at the end --------------------------------------------------
     @property
@@ -94,11 +92,13 @@ class ReportSpider(Spider):
 
     def parse_report(self, response: Response) -> Iterator[CaptureItem | GoneItem | Request]:
         site_id = response.meta["site_id"]
+        requested = _requested_url(response)
         if response.status in (404, 410):
-            yield GoneItem(response.request.url, response.status, site_id)
+            yield GoneItem(requested, response.status, site_id)
             return
         title = response.meta.get("link_text") or ""
-        self.seen_reports.setdefault(site_id, set()).update({response.request.url, response.url})
+        self.seen_reports.setdefault(site_id, set()).update(
+            {*response.meta.get("redirect_urls", []), response.url})
         yield self._capture(response, title)
         if isinstance(response, TextResponse) and b"html" in (
                 response.headers.get(b"Content-Type") or b"html").lower():
@@ -117,7 +117,7 @@ class ReportSpider(Spider):
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
                    for k, v in response.headers.items()}
         return CaptureItem(
-            url=response.request.url, body=response.body, final_url=response.url,
+            url=_requested_url(response), body=response.body, final_url=response.url,
             status=response.status, headers=headers, content_type=headers.get("Content-Type"),
             site_id=site.id, link_text=title or None, agency_hint=site.agency_for(title),
             year_hint=report_year(title) if title else None,
@@ -134,3 +134,8 @@ class ReportSpider(Spider):
         logger.error("site %s: %s failed: %s", site_id, request.url,
                      failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else
                      failure.type.__name__)
+
+
+def _requested_url(response: Response) -> str:
+    """The URL the link named, before any redirect (RedirectMiddleware keeps the chain)."""
+    return (response.meta.get("redirect_urls") or [response.url])[0]

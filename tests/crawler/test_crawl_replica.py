@@ -20,7 +20,7 @@ REPORTS_FIRST = {
     "/zhangshu/art/2024/1/25/art_4082441_41956783.html",  # Hanweb, GBK, via dataproxy.jsp
     "/zgsr/gxj/xxgk/ndbg/202201/P020220128396577788912.docx",  # TRS attachment (seed 004)
     "/zgsr/gxj/xxgk/ndbg/202301/P020230130.pdf",  # inside a pdf.js viewer iframe
-    "/county/xxgk/2023/0120/1001.html",  # text layout (seed 003)
+    "/county/show.jsp",  # text layout (seed 003), redirected to /county/xxgk/2023/0120/1001.html
     "/county/uploads/gxj2022.wps",  # .wps linked from the list (seed 001)
 }
 NEVER_REQUESTED = {
@@ -84,6 +84,8 @@ def test_every_report_found_and_nothing_else_archived(history: History) -> None:
     assert paths(query(history.first_db, "SELECT url FROM reports")) == REPORTS_FIRST
     captured = paths(query(history.first_db, "SELECT url FROM captures"))
     assert REPORTS_FIRST <= captured
+    redirected = query(history.first_db, "SELECT final_url FROM captures WHERE url LIKE '%show.jsp%'")
+    assert {urlsplit(u).path for (u,) in redirected} == {"/county/xxgk/2023/0120/1001.html"}
     assert not captured & NEVER_REQUESTED
     assert not {urlsplit(h.path).path for h in history.hits_first} & NEVER_REQUESTED
 
