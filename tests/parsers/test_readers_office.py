@@ -1,6 +1,8 @@
 """DOC and WPS: converted by LibreOffice headless (antiword as the .doc fallback)."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -8,6 +10,8 @@ import pytest
 
 from parsers.errors import ConverterMissing, UnreadableInput
 from parsers.readers import office, read
+from tests.conftest import SEEDS_DIR
+from tests.parsers import fixture_builders
 from tests.parsers.fixture_builders import docx_to_doc, expected_document, seed_reports, soffice, to_docx
 
 SEED = "004_69dc6e22679cfd75.txt"
@@ -15,10 +19,18 @@ needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice is not
 
 
 @pytest.fixture(scope="module")
-def seed_doc() -> bytes:
+def seed_doc(pytestconfig: pytest.Config) -> bytes:
+    """The seed as a .doc made by LibreOffice, kept in pytest's cache between runs (a
+    conversion takes seconds) under a key that changes with the builders and the seed."""
     if soffice() is None:
         pytest.skip("LibreOffice is not installed")
-    return docx_to_doc(to_docx(seed_reports()[SEED]))
+    source = Path(fixture_builders.__file__).read_bytes() + (SEEDS_DIR / SEED).read_bytes()
+    key = f"nianbao/seed-doc/{hashlib.sha256(source).hexdigest()[:16]}"
+    cached = pytestconfig.cache.get(key, None)
+    if cached is None:
+        cached = base64.b64encode(docx_to_doc(to_docx(seed_reports()[SEED]))).decode()
+        pytestconfig.cache.set(key, cached)
+    return base64.b64decode(cached)
 
 
 @pytest.fixture
