@@ -104,8 +104,9 @@ def _parse_in_child(sender: multiprocessing.connection.Connection, data: bytes,
     _limit(resource.RLIMIT_AS, _address_space() + bounds.memory_bytes)
     try:
         outcome: tuple = ("ok", parse(data, content_type=content_type, url=url))
-    except errors.ParseError as exc:
-        outcome = ("parse_error", type(exc).__name__, str(exc))
+    except errors.ParseError as exc:  # a reader may wrap the MemoryError of the limit
+        memory = isinstance(exc.__cause__, MemoryError)
+        outcome = ("memory",) if memory else ("parse_error", type(exc).__name__, str(exc))
     except MemoryError:
         outcome = ("memory",)
     except Exception as exc:  # a parser bug: reported to the parent, which records it
