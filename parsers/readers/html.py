@@ -54,10 +54,18 @@ def _mark(character: str) -> str:
 
 
 _HIDDEN = "@hidden or @style and contains(translate(@style, 'DISPLAYNOE ', 'displaynoe'), 'display:none')"
-# The article as text, hidden elements left out: a _BREAK around every block element, data tables as _TABLE_START,
-# cells each ended by _CELL_END and rows by _ROW_END, _TABLE_END; inside a cell, block
-# elements and <br> become spaces. Layout tables are blocks like any other.
-_AS_MARKED_TEXT = etree.XSLT(etree.XML(f"""\
+# Substring tests for inline hiding (display:none in any spacing, the hidden attribute): the
+# hidden-element templates cost half the transform, so pages without them are spared it.
+_HIDDEN_HINTS = ("none", "NONE", "None", "hidden")
+
+
+def _marked_text_xslt(leave_out_hidden: bool) -> etree.XSLT:
+    """The article as text: a _BREAK around every block element, data tables as _TABLE_START,
+    cells each ended by _CELL_END and rows by _ROW_END, _TABLE_END; inside a cell, block
+    elements and <br> become spaces. Layout tables are blocks like any other."""
+    hidden = "".join(f'<xsl:template match="*[{_HIDDEN}]"{mode} priority="9"/>'
+                     for mode in ("", ' mode="rows"', ' mode="cell"')) if leave_out_hidden else ""
+    return etree.XSLT(etree.XML(f"""\
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="UTF-8"/>
 <xsl:template match="/"><xsl:apply-templates select="//*[@{_BODY_ATTRIBUTE}]"/></xsl:template>
@@ -66,11 +74,12 @@ _AS_MARKED_TEXT = etree.XSLT(etree.XML(f"""\
 <xsl:template match="tr" mode="rows"><xsl:apply-templates mode="rows"/>{_mark(_ROW_END)}</xsl:template>
 <xsl:template match="td|th" mode="rows"><xsl:apply-templates mode="cell"/>{_mark(_CELL_END)}</xsl:template>
 <xsl:template match="text()" mode="rows"/>
-<xsl:template match="*[{_HIDDEN}]" priority="9"/>
-<xsl:template match="*[{_HIDDEN}]" mode="rows" priority="9"/>
-<xsl:template match="*[{_HIDDEN}]" mode="cell" priority="9"/>
 <xsl:template match="{'|'.join(_BLOCK_TAGS)}" mode="cell"><xsl:text> </xsl:text><xsl:apply-templates mode="cell"/><xsl:text> </xsl:text></xsl:template>
+{hidden}
 </xsl:stylesheet>"""))
+
+
+_AS_MARKED_TEXT = {hidden: _marked_text_xslt(hidden) for hidden in (False, True)}
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
@@ -88,7 +97,8 @@ def read_html(text: str) -> Document:
     body = _article_body(root, [t for t in root.iter("table") if _IS_DATA_TABLE(t) and _IS_REPORT_TABLE(t)])
     warnings = [] if body.tag not in ("body", "html") else [
         "html: no report headings or tables found to locate the article; the whole page was read"]
-    return Document(blocks=_blocks(body), kind="html", title=title,
+    has_hidden = any(hint in text for hint in _HIDDEN_HINTS)
+    return Document(blocks=_blocks(body, has_hidden), kind="html", title=title,
                     publish_date=publish_date, warnings=warnings)
 
 
@@ -111,10 +121,10 @@ def _is_hidden(element: etree._Element) -> bool:
     return element.get("hidden") is not None or "display:none" in style.replace(" ", "").lower()
 
 
-def _blocks(body: etree._Element) -> list[Block]:
+def _blocks(body: etree._Element, has_hidden: bool) -> list[Block]:
     """The body as text with boundary marks (one XSLT pass, in C), split back into blocks."""
     body.set(_BODY_ATTRIBUTE, "")
-    text = str(_AS_MARKED_TEXT(body.getroottree()))
+    text = str(_AS_MARKED_TEXT[has_hidden](body.getroottree()))
     blocks: list[Block] = []
     for index, part in enumerate(text.split(_TABLE_START)):
         if index:
