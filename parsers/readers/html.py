@@ -5,8 +5,9 @@ footers. The article body is found as the lowest common ancestor of the report's
 landmarks (its numbered section headings and its statistics tables), so chrome around it
 never reaches the paragraphs; chrome lines inside it (浏览次数, 发布时间 …) are dropped too.
 
-Speed: rather than walking every element in Python, block boundaries are marked in the tree
-with a separator character and the text is read in one C-level itertext() pass.
+Speed: rather than walking every element in Python, one XSLT pass (libxslt, in C) writes the
+article as text with private-use characters marking block, cell, row and table boundaries,
+and Python only splits that text.
 """
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def _mark(character: str) -> str:
     return f"&#x{ord(character):X};"
 
 
-_HIDDEN = "@hidden or @style and contains(translate(@style, 'DISPLAYNOE ', 'displaynoe'), 'display:none')"
+_HIDDEN = ("@hidden or @style and "
+           "contains(translate(@style, 'DISPLAYNOE ', 'displaynoe'), 'display:none')")
 # Substring tests for inline hiding (display:none in any spacing, the hidden attribute): the
 # hidden-element templates cost half the transform, so pages without them are spared it.
 _HIDDEN_HINTS = ("none", "NONE", "None", "hidden")
