@@ -69,19 +69,30 @@ def read_pdf(data: bytes) -> Document:
                 raise UnreadableInput(f"pdf: {len(pdf.pages)} pages, over the {MAX_PAGES}-page limit")
             flow = _flow(pdf)
             title = _title(pdf.metadata or {})
+            page_count = len(pdf.pages)
     except _PDF_ERRORS as exc:
         raise UnreadableInput(_reason(exc)) from None
-    lines = [item for item in flow if isinstance(item, _Line)]
-    if sum(len(line.text) for line in lines) + sum(
-            len("".join(cell for row in item.table.rows for cell in row))
-            for item in flow if isinstance(item, _TablePart)) < _MIN_TEXT_CHARS:
+    if _text_chars(flow) < _MIN_TEXT_CHARS:
         raise NeedsOCR()
     if not any(isinstance(item, _TablePart) for item in flow):
         blocks = _text_tables(_paragraphs(flow))
     else:
         blocks = _paragraphs(flow)
+    lines = [item for item in flow if isinstance(item, _Line)]
     return Document(blocks=blocks, kind="pdf", title=title or _heading_title(lines),
-                    publish_date=_publish_date(blocks))
+                    publish_date=_publish_date(blocks), warnings=_textless_pages(flow, page_count))
+
+
+def _text_chars(flow: list[_Line | _TablePart]) -> int:
+    return sum(len(item.text) if isinstance(item, _Line)
+               else sum(len(cell) for row in item.table.rows for cell in row) for item in flow)
+
+
+def _textless_pages(flow: list[_Line | _TablePart], page_count: int) -> list[str]:
+    """Pages printed as images among pages with text: their content is missing."""
+    with_text = {item.page for item in flow}
+    missing = [str(page) for page in range(1, page_count + 1) if page not in with_text]
+    return [f"pdf: page(s) {', '.join(missing)} have no text layer (images: need OCR)"] if missing else []
 
 
 def _heading_title(lines: list[_Line]) -> str | None:

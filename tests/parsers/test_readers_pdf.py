@@ -79,6 +79,25 @@ def test_pdf_without_text_needs_ocr() -> None:
         read(_drawing_only_pdf())
 
 
+def test_pages_without_text_are_named_in_a_warning() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = BytesIO()
+    pages = canvas.Canvas(out)
+    pages.setFont("STSong-Light", 12)
+    pages.drawString(72, 700, "一、总体情况：本年度共主动公开政府信息三百零九条。")
+    pages.showPage()
+    pages.rect(100, 100, 300, 500, fill=1)  # a scanned page: no text layer
+    pages.showPage()
+    pages.save()
+    document = read(out.getvalue())
+    assert document.blocks == ["一、总体情况：本年度共主动公开政府信息三百零九条。"]
+    assert document.warnings == ["pdf: page(s) 2 have no text layer (images: need OCR)"]
+
+
 def test_encrypted_pdf_is_unreadable_with_a_reason() -> None:
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen import canvas
