@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..document import Block, Document, Table
 from ..errors import UnreadableInput
-from .textnorm import clean, publish_date_in
+from .textnorm import clean, document_title, publish_date_in
 
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200  # real DOCX XML compresses 5-30x; bombs compress 1000x and more
@@ -40,8 +40,9 @@ def read_docx(data: bytes) -> Document:
     except KeyError as exc:  # a part the package lists is missing from the ZIP
         raise UnreadableInput(f"docx: broken package, missing part {exc}") from None
     blocks = _blocks(word.element.body)
+    warnings = [] if blocks else ["docx: no text in the document body (images only?)"]
     return Document(blocks=blocks, kind="docx", title=_title(word),
-                    publish_date=_publish_date(blocks))
+                    publish_date=_publish_date(blocks), warnings=warnings)
 
 
 def check_package(data: bytes) -> None:
@@ -126,7 +127,7 @@ def _title(word) -> str | None:
         style = (paragraph.style.name if paragraph.style is not None else "").lower()
         if (style.startswith(("title", "heading")) or "标题" in style) and clean(paragraph.text):
             return clean(paragraph.text)
-    return clean(word.core_properties.title or "") or None
+    return document_title(word.core_properties.title)
 
 
 def _publish_date(blocks: list[Block]) -> str | None:

@@ -22,7 +22,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ..document import Block, Document, Table
 from ..errors import NeedsOCR, UnreadableInput
-from .textnorm import clean, collapse, publish_date_in
+from .textnorm import clean, collapse, document_title, publish_date_in
 
 # pdfminer logs a warning for every damaged object it steps over; the outcome is what counts.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -37,8 +37,6 @@ _MAX_ROW_LABEL_CHARS = 60
 _SAME_EDGE = 3.0  # points: two table parts with the same left and right edges continue
 _DATE_SEARCH_LINES = 20
 _TITLE_SIZE_RATIO = 1.2  # a title line is printed at least this much larger than the body
-_PLACEHOLDER_TITLES = {"(anonymous)", "untitled", "无标题", "microsoft word", "none"}
-_FILE_NAME = re.compile(r"\.(docx?|wps|pdf|txt)$|^microsoft word - ", re.I)
 
 
 @dataclass
@@ -68,7 +66,7 @@ def read_pdf(data: bytes) -> Document:
             if len(pdf.pages) > MAX_PAGES:
                 raise UnreadableInput(f"pdf: {len(pdf.pages)} pages, over the {MAX_PAGES}-page limit")
             flow = _flow(pdf)
-            title = _title(pdf.metadata or {})
+            title = document_title((pdf.metadata or {}).get("Title"))
             page_count = len(pdf.pages)
     except _PDF_ERRORS as exc:
         raise UnreadableInput(_reason(exc)) from None
@@ -106,15 +104,6 @@ def _heading_title(lines: list[_Line]) -> str | None:
             break
         title = _joined(title, line.text) if title else line.text
     return title or None
-
-
-def _title(metadata: dict) -> str | None:
-    """The document's Title, unless it is a converter's placeholder or a file name."""
-    title = metadata.get("Title")
-    title = clean(title.decode("utf-8", "replace") if isinstance(title, bytes) else str(title or ""))
-    if not title or title.lower() in _PLACEHOLDER_TITLES or _FILE_NAME.search(title):
-        return None
-    return title
 
 
 def _reason(exc: Exception) -> str:

@@ -22,6 +22,8 @@ _CHROME_LINE = re.compile(
     r"|【\s*[大中小]\s*】|打印本页|关闭窗口|分享到|扫一扫"
 )
 _CHROME_MAX_CHARS = 80
+_PLACEHOLDER_TITLES = {"(anonymous)", "untitled", "无标题", "microsoft word", "none", "title"}
+_FILE_NAME = re.compile(r"\.(docx?|wps|pdf|txt|rtf)$|^microsoft word - ", re.I)
 
 
 def clean(text: str) -> str:
@@ -65,6 +67,16 @@ def publish_date_in_markup(html: str) -> str | None:
     """The first publish-date label's date in an HTML page's source."""
     match = _PUBLISH_MARKUP.search(html)
     return iso_date(match.group(0)) if match else None
+
+
+def document_title(title: str | bytes | None) -> str | None:
+    """A document's own Title property, unless it is a converter's placeholder or a file name."""
+    if isinstance(title, bytes):
+        title = title.decode("utf-8", "replace")
+    title = clean(str(title or ""))
+    if not title or title.lower() in _PLACEHOLDER_TITLES or _FILE_NAME.search(title):
+        return None
+    return title
 
 
 def is_chrome_line(line: str) -> bool:

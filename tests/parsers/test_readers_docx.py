@@ -64,6 +64,29 @@ def test_tracked_changes_read_as_accepted() -> None:
     assert read(out.getvalue(), DOCX_TYPE).blocks == ["一、总体情况", "共"]
 
 
+@pytest.mark.parametrize(("core_title", "title"), [
+    ("樟树市工信局2023年政府信息公开工作年度报告", "樟树市工信局2023年政府信息公开工作年度报告"),
+    ("2023年报.docx", None), ("Microsoft Word - 年报.doc", None), ("", None)])
+def test_title_property_unless_a_file_name(core_title: str, title: str | None) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("正文")
+    document.core_properties.title = core_title
+    out = io.BytesIO()
+    document.save(out)
+    read_back = read(out.getvalue(), DOCX_TYPE)
+    assert read_back.title == title and not read_back.warnings
+
+
+def test_document_without_text_is_flagged() -> None:
+    import docx
+
+    out = io.BytesIO()
+    docx.Document().save(out)
+    assert read(out.getvalue(), DOCX_TYPE).warnings == ["docx: no text in the document body (images only?)"]
+
+
 def test_zip_bomb_is_refused_before_parsing(seed_docx: bytes) -> None:
     bomb = _repacked(seed_docx, {"word/media/padding.bin": b"\0" * (8 * 1024 * 1024)})
     assert len(bomb) < 200_000
