@@ -53,7 +53,10 @@ def test_unruled_pdf_never_gives_a_silently_wrong_number() -> None:
     assert not {key for key in wrong if f"{key[0]}/{key[1]}" not in warned}
 
 
-def test_page_metadata_reaches_the_report() -> None:
+def test_page_metadata_reaches_the_report_and_chrome_changes_nothing_else() -> None:
     seed = seed_reports()[SEED_FILES[0]]
-    report = parse(to_html(seed, publish_date="2023-01-30").encode(), "text/html")
-    assert report.publish_date == "2023-01-30"
+    first = parse(to_html(seed, visits=3, publish_date="2023-01-30").encode(), "text/html").to_dict()
+    later = parse(to_html(seed, visits=4567, publish_date="2023-02-02").encode(), "text/html").to_dict()
+    assert (first.pop("publish_date"), later.pop("publish_date")) == ("2023-01-30", "2023-02-02")
+    assert first == later
+    assert first["sections"]["overview"] and "浏览次数" not in first["text"]
