@@ -64,7 +64,8 @@ _HIDDEN_HINTS = ("none", "NONE", "None", "hidden")
 def _marked_text_xslt(leave_out_hidden: bool) -> etree.XSLT:
     """The article as text: a _BREAK around every block element, data tables as _TABLE_START,
     cells each ended by _CELL_END and rows by _ROW_END, _TABLE_END; inside a cell, block
-    elements and <br> become spaces. Layout tables are blocks like any other."""
+    elements and <br> become spaces. Layout tables are blocks like any other. Word's HTML
+    export ends tables with an invisible row of empty cells (<tr height=0>): left out."""
     hidden = "".join(f'<xsl:template match="*[{_HIDDEN}]"{mode} priority="9"/>'
                      for mode in ("", ' mode="rows"', ' mode="cell"')) if leave_out_hidden else ""
     return etree.XSLT(etree.XML(f"""\
@@ -74,6 +75,7 @@ def _marked_text_xslt(leave_out_hidden: bool) -> etree.XSLT:
 <xsl:template match="{'|'.join(_BLOCK_TAGS)}">{_mark(_BREAK)}<xsl:apply-templates/>{_mark(_BREAK)}</xsl:template>
 <xsl:template match="table[{_DATA_TABLE.replace('>', '&gt;')}]">{_mark(_BREAK)}{_mark(_TABLE_START)}<xsl:apply-templates mode="rows"/>{_mark(_TABLE_END)}{_mark(_BREAK)}</xsl:template>
 <xsl:template match="tr" mode="rows"><xsl:apply-templates mode="rows"/>{_mark(_ROW_END)}</xsl:template>
+<xsl:template match="tr[@height='0']" mode="rows"/>
 <xsl:template match="td|th" mode="rows"><xsl:apply-templates mode="cell"/>{_mark(_CELL_END)}</xsl:template>
 <xsl:template match="text()" mode="rows"/>
 <xsl:template match="{'|'.join(_BLOCK_TAGS)}" mode="cell"><xsl:text> </xsl:text><xsl:apply-templates mode="cell"/><xsl:text> </xsl:text></xsl:template>

@@ -62,6 +62,14 @@ def test_cells_are_normalised_and_spans_not_expanded() -> None:
     ]
 
 
+def test_word_export_spacer_row_is_left_out() -> None:
+    page = """<html><body><div><p>一、总体情况</p><table>
+    <tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>1</td></tr>
+    <![if !supportMisalignedColumns]><tr height=0><td width=72></td><td width=72></td></tr><![endif]>
+    </table></div></body></html>"""
+    assert read(page.encode(), "text/html").tables()[0].rows == [["信息内容", "本年制发件数"], ["规章", "1"]]
+
+
 def test_layout_tables_are_containers_not_data() -> None:
     page = """<html><body><table><tr><td>菜单</td><td>
     <table><tr><td><p>一、总体情况</p><p>文字</p><p>二、主动公开政府信息情况</p>
