@@ -30,13 +30,15 @@ SETTINGS: dict[str, Any] = {
 }
 
 
-# Read-side indexes for the canned queries and dashboards: failing checks without scanning every
-# check, reports by year and by current version without reading every version row (versions
-# hold the full text). Created before serving, as the database is opened immutable.
+# Read-side indexes for the canned queries and dashboards: failing checks and missing reports
+# without scanning every row; reports by year and by current version without reading version
+# rows (they hold the full text). Created before serving: the database is then opened immutable.
 SERVING_INDEXES = (
     "CREATE INDEX IF NOT EXISTS idx_checks_failed ON checks (version_id) WHERE ok = 0",
     "CREATE INDEX IF NOT EXISTS idx_reports_year ON reports (year)",
     "CREATE INDEX IF NOT EXISTS idx_reports_current_version ON reports (current_version_id)",
+    "CREATE INDEX IF NOT EXISTS idx_expected_status_deadline "
+    "ON expected_reports (status, deadline, agency_id)",
 )
 
 
