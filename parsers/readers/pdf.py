@@ -184,9 +184,11 @@ def _paragraphs(flow: list[_Line | _TablePart]) -> list[Block]:
 
 def _wrapped(line: _Line, following: _Line) -> bool:
     """The line ended only because the next line's first word did not fit (one character of
-    slack for the rule that keeps closing punctuation off the start of a line)."""
+    slack for the rule that keeps closing punctuation off the start of a line). A line ending
+    in a separate number is a table row reaching the last column, not a wrapped sentence."""
     return (line.room < following.lead + line.size * 1.5
-            and not _HEADING_START.match(following.text))
+            and not _HEADING_START.match(following.text)
+            and not (" " in line.text and _NUMBER_TOKEN.match(line.text.rsplit(" ", 1)[1])))
 
 
 def _continues(first: _TablePart, second: _TablePart) -> bool:
