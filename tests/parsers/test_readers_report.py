@@ -40,17 +40,17 @@ def test_every_kind_gives_the_hand_read_cells(kind: str, seed_name: str) -> None
     assert report.year == expected["year"] and report.format == expected["format"]
 
 
-def test_unruled_pdf_never_gives_a_silently_wrong_number() -> None:
+@pytest.mark.parametrize("seed_name", [SEED_FILES[2], SEED_FILES[4]])
+def test_unruled_pdf_never_gives_a_silently_wrong_number(seed_name: str) -> None:
     """Tables rebuilt from text lines are best effort: a cell may be missing, or differ from
-    the printed value only with a warning naming it."""
-    seed_name = SEED_FILES[4]
+    the printed value only with a warning naming it. (Today every cell comes out right.)"""
     report = parse(to_pdf(seed_reports()[seed_name], ruled=False))
     expected = {(c["table"], c["row"], c["col"]): c["value"] for c in seed_expected()[seed_name]["cells"]}
     got = {(c.table, c.row, c.col): c.value for c in report.cells}
-    assert len(got) > 100
     wrong = {key for key, value in got.items() if expected.get(key, "absent") != value}
     warned = " ".join(report.warnings)
     assert not {key for key in wrong if f"{key[0]}/{key[1]}" not in warned}
+    assert len(got) - len(wrong) > 150
 
 
 def test_page_metadata_reaches_the_report_and_chrome_changes_nothing_else() -> None:
