@@ -24,6 +24,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import add
 
 import sqlite_utils
 
@@ -56,15 +57,18 @@ LEFT JOIN agencies a ON a.id = r.agency_id
 
 def _query_run(run: str) -> str:
     """A Han run as consecutive tokens: its overlapping bigrams (a lone character stays one)."""
-    return run if len(run) == 1 else " ".join(run[i:i + 2] for i in range(len(run) - 1))
+    return run if len(run) == 1 else " ".join(map(add, run, run[1:]))  # map: C-speed pairs
+
+
+def _index_run(match: re.Match) -> str:
+    run = match.group()
+    return f" {_query_run(run)} {run[-1]} " if len(run) > 1 else f" {run} "
 
 
 def bigram_text(text: str) -> str:
     """Text as indexed: each Han run -> its bigrams, then its last character on its own, so
     that a one-character query (a prefix query) also finds the character that ends a run."""
-    return _HAN_RUN.sub(
-        lambda m: f" {_query_run(m.group())} {m.group()[-1] if len(m.group()) > 1 else ''} ",
-        text or "")
+    return _HAN_RUN.sub(_index_run, text or "")
 
 
 def _term(term: str) -> str | None:
