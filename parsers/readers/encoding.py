@@ -1,7 +1,7 @@
 """Bytes -> str for text-like inputs (HTML, plain text, markdown).
 
 Order: byte-order mark, strict UTF-8, the HTTP header charset, the page's own <meta charset>
-/http-equiv, then charset-normalizer detection. The BOM goes first because it cannot lie (the
+/http-equiv, a strict GB18030 decode that reads as Chinese, then charset-normalizer detection. The BOM goes first because it cannot lie (the
 WHATWG encoding-sniffing algorithm lets it override the header too). Valid UTF-8 comes before
 any declaration: Chinese government sites moved to UTF-8 but often kept a "gb2312" header or
 meta in their templates, and UTF-8 bytes also decode without error as GB18030 (into
@@ -23,13 +23,19 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 _PRESCAN_BYTES = 4096  # where the HTML spec looks for a <meta charset>
+# Undeclared and not UTF-8: on mainland government sites that is GBK nearly always, and a
+# strict GB18030 decode that yields ordinary Chinese text settles it 100x faster than the
+# statistical detector, which stays for everything else.
+_COMMON_CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2014-\u201d\u00b7]")
+_MIN_CJK_SHARE = 0.95
+_GUESS_SAMPLE_CHARS = 20000
 
 
 @dataclass
 class Decoded:
     text: str
     encoding: str  # the Python codec name used
-    source: str  # bom | header | meta | utf-8 | detected | fallback
+    source: str  # bom | utf-8 | header | meta | gb18030 | detected | fallback
 
 
 def normalize_charset(label: str | None) -> str | None:
@@ -64,6 +70,14 @@ def _strict(data: bytes, encoding: str | None) -> str | None:
         return None
 
 
+def _looks_chinese(text: str) -> bool:
+    """Nearly all non-ASCII characters are common CJK ideographs or CJK/full-width punctuation."""
+    sample = text[:_GUESS_SAMPLE_CHARS]
+    foreign = sum(1 for ch in sample if ord(ch) > 0x7F)
+    chinese = len(_COMMON_CJK.findall(sample))
+    return foreign > 0 and chinese >= _MIN_CJK_SHARE * foreign
+
+
 def decode(data: bytes, content_type: str | None = None) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -76,6 +90,9 @@ def decode(data: bytes, content_type: str | None = None) -> Decoded:
         text = _strict(data, encoding)
         if text is not None:
             return Decoded(text, encoding, source)  # type: ignore[arg-type]
+    text = _strict(data, "gb18030")
+    if text is not None and _looks_chinese(text):
+        return Decoded(text, "gb18030", "gb18030")
     best = from_bytes(data).best()
     encoding = normalize_charset(best.encoding) if best is not None else None
     if encoding is not None:

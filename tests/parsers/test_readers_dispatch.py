@@ -55,8 +55,17 @@ def test_declared_encodings(data: str, content_type: str | None, source: str) ->
 def test_header_that_lies_falls_back_to_the_bytes() -> None:
     text = (SEEDS_DIR / SEED_FILES[0]).read_text(encoding="utf-8")
     decoded = decode(text.encode("gb18030"), "text/html; charset=utf-8")
-    assert decoded.source == "detected" and decoded.encoding == "gb18030"
+    assert decoded.source == "gb18030" and decoded.encoding == "gb18030"
     assert decoded.text == text
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("Rapport annuel: données publiées à l'été, numéro deux " * 20, "cp1252"),
+    ("政府資訊公開工作年度報告，臺灣地區統計數據彙整。" * 20, "big5"),
+])
+def test_other_undeclared_encodings_go_to_the_detector(text: str, encoding: str) -> None:
+    decoded = decode(text.encode(encoding), "text/html")
+    assert decoded.source == "detected" and decoded.text == text
 
 
 def test_utf8_page_with_a_stale_gb2312_declaration() -> None:
