@@ -73,8 +73,8 @@ def _strict(data: bytes, encoding: str | None) -> str | None:
 def _looks_chinese(text: str) -> bool:
     """Nearly all non-ASCII characters are common CJK ideographs or CJK/full-width punctuation."""
     sample = text[:_GUESS_SAMPLE_CHARS]
-    foreign = sum(1 for ch in sample if ord(ch) > 0x7F)
-    chinese = len(_COMMON_CJK.findall(sample))
+    foreign = len(sample) - len(sample.encode("ascii", "ignore"))
+    chinese = len(sample) - len(_COMMON_CJK.sub("", sample))
     return foreign > 0 and chinese >= _MIN_CJK_SHARE * foreign
 
 
