@@ -6,39 +6,36 @@ import pytest
 
 from crawler.redis_local import LocalRedis
 
-from .cluster import (archive_contents, duplicate_versions, replica_for_tests, run_cluster,
-                      single_process_crawl)
+from .cluster import archive_contents, duplicate_versions, replica_for_tests, run_cluster
 
 
 @pytest.fixture(scope="module")
 def archives(tmp_path_factory) -> dict[str, dict]:
     tmp = tmp_path_factory.mktemp("distributed")
-    single, distributed = tmp / "single.db", tmp / "distributed.db"
+    db = tmp / "distributed.db"
     contents: dict[str, dict] = {}
     with replica_for_tests() as replica, LocalRedis(tmp / "redis") as redis_server:
         sites = replica.registry(tmp / "sites.yml")
         for state in ("first", "later"):
             replica.set_state(state)
-            single_process_crawl(single, sites)
-            cluster = run_cluster(tmp / state, redis_server.url, sites, distributed, crawlers=3)
-            contents[state] = {"single": archive_contents(single),
-                               "distributed": archive_contents(distributed),
+            cluster = run_cluster(tmp / state, redis_server.url, sites, db, crawlers=3)
+            contents[state] = {"archive": archive_contents(db),
                                "writer": (cluster.workdir / "writer.out").read_text()}
             assert redis_server.client().keys("nianbao:*") == []  # the writer reset the crawl
-        contents["duplicates"] = duplicate_versions(distributed)
+        contents["duplicates"] = duplicate_versions(db)
     return contents
 
 
 @pytest.mark.parametrize("state", ["first", "later"])
-def test_three_crawlers_build_the_single_process_archive(archives, state):
-    single, distributed = archives[state]["single"], archives[state]["distributed"]
+def test_three_crawlers_build_the_single_process_archive(archives, clean_crawls, state):
+    single, distributed = clean_crawls[state], archives[state]["archive"]
     assert len(single["reports"]) >= 7 and len(single["cells"]) >= 1000
     for table in single:
         assert distributed[table] == single[table], table
 
 
 def test_later_crawl_revises_and_removes_in_distributed_mode(archives):
-    later = archives["later"]["distributed"]
+    later = archives["later"]["archive"]
     assert any(status == "removed" for _url, _y, _t, status, _a in later["reports"])
     assert any(seq == 2 for _url, seq, *_ in later["versions"])
     assert "crawl completed for" in archives["later"]["writer"]
