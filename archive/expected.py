@@ -35,6 +35,8 @@ def expected_years(since: int | None, first_reported: int | None, as_of: date) -
 
 
 def status(due: date, first_seen: str | None, as_of: date) -> str:
-    if first_seen is not None:
-        return "found" if china_date(first_seen) <= due else "late"
+    """A report first seen after `as_of` was not there yet on that date."""
+    seen = china_date(first_seen) if first_seen is not None else None
+    if seen is not None and seen <= as_of:
+        return "found" if seen <= due else "late"
     return "missing" if as_of > due else "pending"

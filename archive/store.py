@@ -354,8 +354,10 @@ class Archive:
             for year in sorted(years | reports.keys()):
                 due = expected.deadline(year, kind)
                 report_id, first_seen = reports.get(year, (None, None))
-                rows.append((agency_id, year, due.isoformat(),
-                             expected.status(due, first_seen, as_of), report_id, first_seen,
+                status = expected.status(due, first_seen, as_of)
+                if status in ("missing", "pending"):  # not seen yet as of that date
+                    report_id = first_seen = None
+                rows.append((agency_id, year, due.isoformat(), status, report_id, first_seen,
                              as_of.isoformat()))
         with self._transaction():
             # a derived table: recomputed whole, so a status never lingers from an older date

@@ -33,6 +33,13 @@ def test_first_seen_is_compared_as_a_china_date() -> None:
     assert status(date(2023, 1, 31), "2023-01-31T15:59:59Z", date(2024, 1, 1)) == "found"
 
 
+def test_a_report_first_seen_after_the_as_of_date_was_not_there_yet() -> None:
+    due = deadline(2022, "department")
+    assert status(due, "2023-03-01T00:00:00Z", date(2023, 2, 15)) == "missing"
+    assert status(due, "2023-03-01T00:00:00Z", date(2023, 1, 15)) == "pending"
+    assert status(due, "2023-03-01T00:00:00Z", date(2023, 3, 1)) == "late"
+
+
 def test_expected_years_run_to_the_last_finished_year() -> None:
     assert list(expected_years(2019, 2021, date(2023, 1, 15))) == [2019, 2020, 2021, 2022]
     assert list(expected_years(None, 2021, date(2023, 1, 15))) == [2021, 2022]

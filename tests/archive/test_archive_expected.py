@@ -26,10 +26,12 @@ def test_statuses_around_both_deadlines(archive: Archive) -> None:
     archive.ingest(text_capture(seed_text(), site_id="yc", fetched_at="2023-01-31T09:00:00Z"))
     dept, gov = "宜春市工业和信息化局", "宜春市人民政府"
 
-    before = statuses(archive, date(2023, 1, 30))
+    before = statuses(archive, date(2023, 1, 30))  # not seen yet on that day
     assert before == {(dept, 2021): ("missing", "2022-01-31"),
-                      (dept, 2022): ("found", "2023-01-31"),
+                      (dept, 2022): ("pending", "2023-01-31"),
                       (gov, 2022): ("pending", "2023-03-31")}
+    assert statuses(archive, date(2023, 1, 31))[(dept, 2022)] == ("found", "2023-01-31")
+    assert statuses(archive, date(2023, 2, 1))[(dept, 2022)] == ("found", "2023-01-31")
     assert statuses(archive, date(2023, 3, 30))[(gov, 2022)] == ("pending", "2023-03-31")
     assert statuses(archive, date(2023, 3, 31))[(gov, 2022)] == ("pending", "2023-03-31")
     assert statuses(archive, date(2023, 4, 1))[(gov, 2022)] == ("missing", "2023-03-31")
