@@ -6,6 +6,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import threading
 import sys
 import time
 from pathlib import Path
@@ -103,3 +104,24 @@ def _report_file(directory: Path, i: int) -> Path:
     path = directory / f"report-{i:03d}.txt"
     path.write_bytes(synthetic_report(i)[0])
     return path
+
+
+def test_two_writers_at_once_interleave_whole_records(tmp_path: Path) -> None:
+    files = [_report_file(tmp_path, i) for i in range(12)]
+
+    def writer(part: list[Path]) -> None:
+        with Archive(tmp_path / "nianbao.db", fsync=False, bounded_parse=False) as archive:
+            for path in part:
+                archive.ingest(file_capture(path))
+
+    threads = [threading.Thread(target=writer, args=(files[i::2],)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Archive(tmp_path / "nianbao.db") as archive:
+        assert_consistent(archive)
+        assert archive.conn.execute("SELECT count(*) FROM reports").fetchone() == (12,)
+    (warc,) = (tmp_path / "warc").glob("*.warc.gz")
+    with open(warc, "rb") as f:
+        assert sum(1 for _ in ArchiveIterator(f)) == 12
