@@ -268,13 +268,13 @@ def main(argv: list[str] | None = None) -> dict:
     else:
         with tempfile.TemporaryDirectory(prefix="nianbao-bench-serve-") as tmp:
             figures = run(reports, Path(tmp) / "nianbao.db", args.repeats)
-    print(f"serve: generated {figures['reports']} reports, {figures['cells']} cells, "
+    print(f"serve: {'generated' if figures['generate_s'] else 'reused'} {figures['reports']} reports, {figures['cells']} cells, "
           f"{figures['agencies']} agencies ({figures['missing']} missing reports) in "
           f"{figures['generate_s']} s; database {figures['db_bytes'] / 1e6:.0f} MB")
-    print(f"serve: search index built in {figures['index_s']} s (0 = reused) "
-          f"({figures['reports'] / max(figures['index_s'], 1e-9):.0f} reports/s); "
-          f"{figures['index_bytes'] / 1e6:.1f} MB for {figures['text_bytes'] / 1e6:.1f} MB of text "
-          f"= {figures['index_over_text']}x")
+    built = (f"built in {figures['index_s']} s ({figures['reports'] / figures['index_s']:.0f} reports/s)"
+             if figures["index_s"] else "reused")
+    print(f"serve: search index {built}; {figures['index_bytes'] / 1e6:.1f} MB for "
+          f"{figures['text_bytes'] / 1e6:.1f} MB of text = {figures['index_over_text']}x")
     for label, t in figures["timings"].items():
         failed = f"  {t['errors']} of {args.repeats} requests FAILED" if t["errors"] else ""
         print(f"serve: {label:55s} p50 {t['p50_ms']:7.1f} ms  p95 {t['p95_ms']:7.1f} ms  "
