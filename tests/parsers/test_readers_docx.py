@@ -79,6 +79,17 @@ def test_title_property_unless_a_file_name(core_title: str, title: str | None) -
     assert read_back.title == title and not read_back.warnings
 
 
+def test_publish_date_line_near_the_top() -> None:
+    import docx
+
+    document = docx.Document()
+    for text in ("宜春市工业和信息化局2022年度政府信息公开工作年度报告", "发布日期：2023年1月20日", "一、总体情况"):
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    assert read(out.getvalue(), DOCX_TYPE).publish_date == "2023-01-20"
+
+
 def test_document_without_text_is_flagged() -> None:
     import docx
 
