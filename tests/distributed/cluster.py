@@ -53,11 +53,11 @@ class Cluster:
         err = open(self.workdir / f"{name}.err", "ab")
         return subprocess.Popen(command, cwd=REPO, stdout=out, stderr=err)
 
-    def start_crawler(self) -> subprocess.Popen:
+    def start_crawler(self, *args: str) -> subprocess.Popen:
         index = len(self.crawlers)
         cache = self.workdir / f"crawler{index}.db"  # places the crawler's HTTP cache only
         command = nianbao(cache, "crawl", "--sites", str(self.sites), "--redis", self.redis_url,
-                          *settings_args(self.settings))
+                          *settings_args(self.settings), *args)
         self.crawlers.append(self._spawn(f"crawler{index}", command))
         return self.crawlers[-1]
 
