@@ -35,7 +35,7 @@ SETTINGS: dict[str, Any] = {
 # rows (they hold the full text). Created before serving: the database is then opened immutable.
 SERVING_INDEXES = (
     "CREATE INDEX IF NOT EXISTS idx_checks_failed ON checks (version_id) WHERE ok = 0",
-    "CREATE INDEX IF NOT EXISTS idx_reports_year ON reports (year)",
+    "CREATE INDEX IF NOT EXISTS idx_reports_year_status ON reports (year, status)",
     "CREATE INDEX IF NOT EXISTS idx_reports_current_version ON reports (current_version_id)",
     "CREATE INDEX IF NOT EXISTS idx_expected_status_deadline "
     "ON expected_reports (status, deadline, agency_id)",
