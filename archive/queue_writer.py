@@ -6,7 +6,8 @@ after `Archive.ingest` committed, and entries left in the processing list by a k
 go back to the queue at start. Re-ingesting such an entry is skipped when the captures table
 already holds it (same url, fetch time and sha256), so a SIGKILL loses nothing and duplicates
 nothing. A failing ingest (e.g. ENOSPC on the WARC disk) stops the writer with a clear error
-and leaves the capture queued for the next run.
+and leaves the capture queued for the next run. The next captures are parsed ahead in threads
+(each parse a bounded child process) while the oldest is written, in queue order.
 """
 from __future__ import annotations
 
@@ -15,16 +16,21 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import redis
 
 from crawler.redis_crawl_state import CrawlKeys, CrawlRegistry
+from parsers import Report
 
 from .capture import Capture, IngestResult
+from .store import parse_capture
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +38,7 @@ log = logging.getLogger(__name__)
 class ArchiveLike(Protocol):
     conn: sqlite3.Connection
 
-    def ingest(self, capture: Capture) -> IngestResult: ...
+    def ingest(self, capture: Capture, parsed: Report | str | None = None) -> IngestResult: ...
 
     def register_sites(self, sites: list[dict]) -> None: ...
 
@@ -81,14 +87,24 @@ class WriterStats:
     completed_sites: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Taken:
+    """A message moved to the processing list, with its capture's parse under way."""
+    data: bytes
+    message: dict
+    capture: Capture | None = None
+    parsed: Future | None = None
+
+
 class QueueWriter:
     def __init__(self, server: redis.Redis, archive: ArchiveLike, keys: CrawlKeys | None = None,
-                 poll_seconds: float = 1.0, heartbeat_ttl: float = 10.0) -> None:
+                 poll_seconds: float = 1.0, parse_workers: int | None = None) -> None:
         self.server = server
         self.archive = archive
         self.keys = keys or CrawlKeys()
-        self.registry = CrawlRegistry(server, self.keys, heartbeat_ttl)
+        self.registry = CrawlRegistry(server, self.keys)
         self.poll_seconds = poll_seconds
+        self.parse_workers = parse_workers or os.cpu_count() or 1
         self.stats = WriterStats()
 
     def requeue_unacked(self) -> int:
@@ -108,41 +124,69 @@ class QueueWriter:
         """
         self.stats.requeued_at_start = self.requeue_unacked()
         idle_since = time.monotonic()
-        while True:
-            data = self.server.blmove(self.keys.captures, self.keys.processing,
-                                      self.poll_seconds, "LEFT", "RIGHT")
-            if data is not None:
-                self._ingest(data)
-                self.server.lrem(self.keys.processing, 1, data)
+        taken: deque[_Taken] = deque()
+        with ThreadPoolExecutor(self.parse_workers) as pool:
+            while True:
+                self._take_ahead(taken, pool)
+                if not taken:
+                    data = self.server.blmove(self.keys.captures, self.keys.processing,
+                                              self.poll_seconds, "LEFT", "RIGHT")
+                    if data is None:
+                        if self._crawl_over(idle_since, max_wait):
+                            return self.stats
+                        continue
+                    taken.append(self._take(data, pool))
+                item = taken.popleft()
+                self._ingest(item)
+                self.server.lrem(self.keys.processing, 1, item.data)
                 idle_since = time.monotonic()
-                continue
-            status = self.registry.status()
-            if status.state == "finished" and not self.server.llen(self.keys.captures):
-                self._finish_crawl()
-                return self.stats
-            if max_wait is not None and time.monotonic() - idle_since > max_wait:
-                raise WriterError(f"no capture for {max_wait:.0f}s and the crawl is "
-                                  f"{status.state}: {status.detail}")
 
-    def _ingest(self, data: bytes) -> None:
+    def _take_ahead(self, taken: deque[_Taken], pool: ThreadPoolExecutor) -> None:
+        """Keep `parse_workers` captures parsing while the oldest is written: parsing is pure
+        and bounded (parsers.limits), so it runs in threads; writes stay in queue order."""
+        while len(taken) < self.parse_workers:
+            data = self.server.lmove(self.keys.captures, self.keys.processing, "LEFT", "RIGHT")
+            if data is None:
+                return
+            taken.append(self._take(data, pool))
+
+    @staticmethod
+    def _take(data: bytes, pool: ThreadPoolExecutor) -> _Taken:
         message = json.loads(data)
+        if message["kind"] != "capture":
+            return _Taken(data, message)
+        capture = decode_capture(message["capture"])
+        return _Taken(data, message, capture, pool.submit(parse_capture, capture))
+
+    def _crawl_over(self, idle_since: float, max_wait: float | None) -> bool:
+        status = self.registry.status()
+        if status.state == "finished" and not self.server.llen(self.keys.captures):
+            self._finish_crawl()
+            return True
+        if max_wait is not None and time.monotonic() - idle_since > max_wait:
+            raise WriterError(f"no capture for {max_wait:.0f}s and the crawl is "
+                              f"{status.state}: {status.detail}")
+        return False
+
+    def _ingest(self, item: _Taken) -> None:
+        message = item.message
         try:
             if message["kind"] == "sites":
                 self.archive.register_sites(message["sites"])
             elif message["kind"] == "gone":
                 self.archive.mark_gone(message["url"], message["status"], message["site_id"])
             else:
-                self._ingest_capture(decode_capture(message["capture"]))
+                self._ingest_capture(item.capture, item.parsed.result())
         except (OSError, sqlite3.OperationalError) as exc:  # the disk, not the document:
             # keep the message for a retry
             raise WriterError(f"archive write failed ({message['kind']}): {exc}; "
                               "it stays queued for the next run") from exc
 
-    def _ingest_capture(self, capture: Capture) -> None:
+    def _ingest_capture(self, capture: Capture, parsed: Report | str) -> None:
         if self._already_archived(capture):
             self.stats.skipped_duplicates += 1
             return
-        result = self.archive.ingest(capture)
+        result = self.archive.ingest(capture, parsed)
         self.stats.ingested += 1
         self.stats.outcomes[result.outcome] = self.stats.outcomes.get(result.outcome, 0) + 1
 

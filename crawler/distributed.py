@@ -47,6 +47,7 @@ IDLE_POLL_SECONDS = 0.5
 
 def distributed_settings(redis_url: str, prefix: str = "nianbao",
                          heartbeat_ttl: float = 10.0) -> dict[str, Any]:
+    """The overlay; apply it with apply_distributed (which keeps the pipelines right)."""
     keys = CrawlKeys(prefix)
     return {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
@@ -68,9 +69,14 @@ def distributed_settings(redis_url: str, prefix: str = "nianbao",
 LOCAL_ARCHIVE_PIPELINE = "crawler.pipelines.ArchivePipeline"  # writes SQLite in-process
 
 
-def apply_distributed(settings: Any, redis_url: str, **overlay: Any) -> None:
-    """Overlay `settings` (a scrapy Settings) for a process that joins a distributed crawl."""
-    for name, value in distributed_settings(redis_url, **overlay).items():
+def apply_distributed(settings: Any, redis_url: str) -> None:
+    """Overlay `settings` (a scrapy Settings) for a process that joins a distributed crawl.
+    A heartbeat TTL or crawler id given on the command line (-s) is kept."""
+    overlay = distributed_settings(redis_url,
+                                   heartbeat_ttl=settings.getfloat("NIANBAO_HEARTBEAT_TTL", 10.0))
+    if settings.get("NIANBAO_CRAWLER_ID"):
+        overlay.pop("NIANBAO_CRAWLER_ID")
+    for name, value in overlay.items():
         settings.set(name, value, priority="cmdline")
     # The queue lives in Redis, not in a JOBDIR; captures go to Redis, not to SQLite.
     settings.set("JOBDIR", None, priority="cmdline")
@@ -92,17 +98,15 @@ def run_distributed(redis_url: str, db: str, sites_file: str | None = None,
     over for everyone. `db` only places the HTTP cache: the writer owns the database."""
     from scrapy.crawler import CrawlerProcess
 
-    from .spiders.reports import ReportSpider
+    from .spiders.reports_distributed import DistributedReportSpider
 
     sites_path = str(sites_file or DEFAULT_SITES)
     sites = load_sites(sites_path, only)
     directory = Path(crawl_dir) if crawl_dir else default_crawl_dir(db)
-    settings = crawl_settings(db, sites_path, directory, job=directory / "job", overrides={})
-    apply_distributed(settings, redis_url)
-    for key, value in (overrides or {}).items():
-        settings.set(key, value, priority="cmdline")
+    settings = crawl_settings(db, sites_path, directory, job=directory / "job",
+                              overrides={**(overrides or {}), "NIANBAO_REDIS_URL": redis_url})
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(ReportSpider)
+    crawler = process.create_crawler(DistributedReportSpider)
     process.crawl(crawler, sites=sites)
     process.start()
     stats = crawler.stats.get_stats()
