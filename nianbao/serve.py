@@ -12,6 +12,7 @@ import yaml
 from datasette.app import Datasette
 
 from archive import search_index
+from nianbao.report_figures import ensure_report_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
@@ -43,12 +44,14 @@ SERVING_INDEXES = (
 
 
 def prepare_for_serving(db_path: str) -> None:
-    """Everything a read-only site needs written first: search index, serving indexes."""
+    """Everything a read-only site needs written first: search index, serving indexes, the
+    report_figures summary the charts read."""
     ensure_search_index(db_path)
     conn = sqlite3.connect(db_path, isolation_level=None)
     try:
         for sql in SERVING_INDEXES:
             conn.execute(sql)
+        ensure_report_figures(conn)
     finally:
         conn.close()
 
