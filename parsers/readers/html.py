@@ -17,7 +17,7 @@ from lxml import etree
 
 from ..document import Block, Document, Table
 from ..errors import UnreadableInput
-from .textnorm import clean, is_chrome_line, iso_date, publish_date_in_markup
+from .textnorm import clean, clean_marked, is_chrome_line, iso_date, publish_date_in_markup
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select",
               "button", "input", "textarea", "svg", "map", "head")
@@ -47,7 +47,6 @@ _DATE_META = ("pubdate", "publishdate", "publish_date", "firstpublishedtime", "r
               "article:published_time", "dc.date", "dcterms.issued", "createdate")
 MAX_ATTRIBUTES_PER_TAG = 1000
 _LONG_TAG = re.compile(r"<[a-zA-Z][^<>]{16384}")
-_BODY_ATTRIBUTE = "data-nianbao-body"
 
 
 def _mark(character: str) -> str:
@@ -71,7 +70,6 @@ def _marked_text_xslt(leave_out_hidden: bool) -> etree.XSLT:
     return etree.XSLT(etree.XML(f"""\
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="UTF-8"/>
-<xsl:template match="/"><xsl:apply-templates select="//*[@{_BODY_ATTRIBUTE}]"/></xsl:template>
 <xsl:template match="{'|'.join(_BLOCK_TAGS)}">{_mark(_BREAK)}<xsl:apply-templates/>{_mark(_BREAK)}</xsl:template>
 <xsl:template match="table[{_DATA_TABLE.replace('>', '&gt;')}]">{_mark(_BREAK)}{_mark(_TABLE_START)}<xsl:apply-templates mode="rows"/>{_mark(_TABLE_END)}{_mark(_BREAK)}</xsl:template>
 <xsl:template match="tr" mode="rows"><xsl:apply-templates mode="rows"/>{_mark(_ROW_END)}</xsl:template>
@@ -126,16 +124,18 @@ def _is_hidden(element: etree._Element) -> bool:
 
 
 def _blocks(body: etree._Element, has_hidden: bool) -> list[Block]:
-    """The body as text with boundary marks (one XSLT pass, in C), split back into blocks."""
-    body.set(_BODY_ATTRIBUTE, "")
-    text = str(_AS_MARKED_TEXT[has_hidden](body.getroottree()))
+    """The body as text with boundary marks (one XSLT pass, in C), whitespace cleaned in one
+    pass, split back into blocks."""
+    # Applied to the body element itself (lxml makes it the document element for the
+    # transform, without copying): no search of the whole page for it.
+    text = clean_marked(str(_AS_MARKED_TEXT[has_hidden](body)))
     blocks: list[Block] = []
     for index, part in enumerate(text.split(_TABLE_START)):
         if index:
             table_text, _, part = part.partition(_TABLE_END)
             blocks.append(_table(table_text))
         blocks.extend(line for piece in part.split(_BREAK)
-                      if (line := clean(piece)) and not is_chrome_line(line))
+                      if (line := piece.strip()) and not is_chrome_line(line))
     return blocks
 
 
@@ -144,7 +144,7 @@ def _table(text: str) -> Table:
     for row_text in text.split(_ROW_END):
         cells = row_text.split(_CELL_END)[:-1]
         if cells:
-            rows.append([clean(cell) for cell in cells])
+            rows.append([cell.strip() for cell in cells])
     return Table(rows)
 
 

