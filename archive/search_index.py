@@ -4,8 +4,8 @@ SQLite has no Chinese word breaker and FTS5 tokenizers cannot be written in Pyth
 is tokenised here: every run of Han characters becomes its overlapping bigrams plus its last
 character ("宜春市" -> "宜春 春市 市"), other text is left to the unicode61 tokenizer. A query
 gets the same treatment and must contain every bigram of every term ("宜春市" -> "宜春" AND
-"春市"), so two-character queries and longer ones both hit the index and are ranked by bm25 -
-no LIKE scans.
+"春市"), so two-character queries and longer ones both hit the index - no LIKE scans. Ranked
+search orders hits by where they occur (RANK_TIERS).
 
 Compactness: the FTS table is contentless (content=''), so it holds no copy of the text (which
 lives in versions.text), and detail=column, so it records which column of which report holds a
@@ -30,9 +30,16 @@ import sqlite_utils
 
 FTS_TABLE = "report_search_fts"
 TRACK_TABLE = "report_search"
-# bm25 weights for the FTS columns (title, agency, text): a hit in the title or the publisher's
-# name says more about a report than one somewhere in its body.
-BM25_WEIGHTS = (10.0, 5.0, 1.0)
+# Ranked search in tiers: a hit in the title says most about a report, then one in the
+# publisher's name, then one in the text only; newest (highest id) first within a tier. Not
+# bm25: on a contentless detail=column table FTS5 has no per-row term counts and bm25() is 0
+# for every row. Each tier is a MATCH that FTS5 walks in rowid order and stops after the
+# needed rows, so ranking never scores every hit (a common word hits most reports).
+RANK_TIERS: dict[int, str] = {
+    10: "title : ({q})",
+    5: "agency : ({q}) NOT title : ({q})",
+    1: "({q}) NOT (title : ({q}) OR agency : ({q}))",
+}
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _QUERY_TERM = re.compile(r'"([^"]*)"|(\S+)')
@@ -95,6 +102,11 @@ def fts_query(query: str) -> str:
     terms = [_term(m.group(1) if m.group(1) is not None else m.group(2))
              for m in _QUERY_TERM.finditer(query or "")]
     return " ".join(t for t in terms if t) or '""'
+
+
+def tier_query(query: str, tier: int) -> str:
+    """The MATCH expression for the hits of one rank tier (RANK_TIERS) of a search box text."""
+    return RANK_TIERS[tier].format(q=fts_query(query))
 
 
 def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:

@@ -48,7 +48,14 @@ def test_search_is_precise(site: str) -> None:
 def test_ranked_search_puts_the_named_agency_first(site: str) -> None:
     found = rows(site, "/nianbao/search_reports.json", q="宜春市工业")
     assert found[0]["agency"] == "宜春市工业和信息化局"
-    assert [r["score"] for r in found] == sorted(r["score"] for r in found)
+
+
+def test_ranked_search_puts_title_hits_before_text_hits(site: str) -> None:
+    # 工信 is in two titles (樟树市工信局, 工信局) and only in the text of two other reports;
+    # the title hits come first whatever their ids, newest first within a tier
+    found = rows(site, "/nianbao/search_reports.json", q="工信")
+    assert [(r["title"][:5], r["score"]) for r in found] == [
+        ("樟树市工信", 10), ("工信局20", 10), ("上饶市工业", 1), ("宜春市工业", 1)]
 
 
 def test_year_facet(site: str) -> None:
