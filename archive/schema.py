@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import sqlite_utils
 
 SCHEMA_VERSION = 2
+BUSY_TIMEOUT_S = 30
 
 _TABLES: list[tuple[str, dict, dict]] = [
     ("sites", {"id": str, "name": str, "base_url": str, "start_urls": str, "region": str,
@@ -111,11 +113,26 @@ _INDEXES: list[tuple[str, list[str], bool]] = [
 
 def connect(path: str) -> sqlite_utils.Database:
     """Open the archive database in autocommit mode: the archive issues its own BEGIN/COMMIT."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    _set_wal(conn)
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     return sqlite_utils.Database(conn)
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    # Switching a new database to WAL takes an exclusive lock and, unlike other statements,
+    # does not wait through the busy timeout: two processes opening a fresh archive at once
+    # would see "database is locked". Wait here instead.
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def create_schema(db: sqlite_utils.Database) -> None:

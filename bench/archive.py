@@ -149,22 +149,24 @@ def run(count: int, workdir: Path, originals: str = "html", workers: int | None 
     warc_bytes = _size(workdir / "warc")
     search = sum(v for k, v in tables.items() if k.startswith("report_search"))
     dedup_bytes = sum(originals_seen.values())
+    rate, writer_rate = count / elapsed, count / writer_seconds
+    archive_ratio = (db_bytes + warc_bytes) / dedup_bytes
     return {
+        "ratio_reports_per_s_vs_target": round(rate / TARGET_REPORTS_PER_S, 3),
+        "ratio_writer_reports_per_s_vs_target": round(writer_rate / TARGET_REPORTS_PER_S, 3),
+        "ratio_archive_over_originals": round(archive_ratio, 3),
+        "ratio_archive_over_originals_vs_target": round(archive_ratio / TARGET_SIZE_RATIO, 3),
+        "ratio_archive_without_search_over_originals":
+            round((db_bytes - search + warc_bytes) / dedup_bytes, 3),
+        "ratio_db_over_originals": round(db_bytes / dedup_bytes, 3),
+        "ratio_warc_over_originals": round(warc_bytes / dedup_bytes, 3),
         "reports": count, "originals": originals, "parse_workers": workers, "fsync": fsync,
-        "bounded_parse": bounded,
-        "outcomes": dict(outcomes), "seconds": round(elapsed, 2),
-        "reports_per_s": round(count / elapsed, 1),
-        "writer_reports_per_s": round(count / writer_seconds, 1),
+        "bounded_parse": bounded, "outcomes": dict(outcomes), "seconds": round(elapsed, 2),
+        "reports_per_s": round(rate, 1), "writer_reports_per_s": round(writer_rate, 1),
         "parse_ms_per_report": round(parse_ms[0], 2),
         "bounded_parse_ms_per_report": round(parse_ms[1], 2),
-        "db_bytes": db_bytes, "warc_bytes": warc_bytes,
-        "search_index_bytes": search,
+        "db_bytes": db_bytes, "warc_bytes": warc_bytes, "search_index_bytes": search,
         "originals_dedup_bytes": dedup_bytes,
-        "archive_over_originals": round((db_bytes + warc_bytes) / dedup_bytes, 3),
-        "archive_without_search_over_originals":
-            round((db_bytes - search + warc_bytes) / dedup_bytes, 3),
-        "db_over_originals": round(db_bytes / dedup_bytes, 3),
-        "warc_over_originals": round(warc_bytes / dedup_bytes, 3),
         "bytes_per_report_by_table": {k: round(v / count) for k, v in tables.items()
                                       if v / count >= 100},
     }
@@ -174,22 +176,22 @@ def report(f: dict) -> None:
     n = f["reports"]
     print(f"archive: {n} reports ({f['originals']} originals, WARC fsync "
           f"{'on' if f['fsync'] else 'off'}), parsing in {f['parse_workers']} "
-          f"{'bounded ' if f['bounded_parse'] else ''}"
-          f"processes: {f['seconds']} s = {f['reports_per_s']} reports/s end to end "
-          f"({f['reports_per_s'] / TARGET_REPORTS_PER_S:.2f}x the {TARGET_REPORTS_PER_S}/s target);"
-          f" writer alone {f['writer_reports_per_s']} reports/s "
-          f"({f['writer_reports_per_s'] / TARGET_REPORTS_PER_S:.2f}x); "
-          f"parse {f['parse_ms_per_report']} ms/report in one process, "
+          f"{'bounded ' if f['bounded_parse'] else ''}processes: {f['seconds']} s = "
+          f"{f['reports_per_s']} reports/s end to end "
+          f"({f['ratio_reports_per_s_vs_target']}x the {TARGET_REPORTS_PER_S}/s target); "
+          f"writer alone {f['writer_reports_per_s']} reports/s "
+          f"({f['ratio_writer_reports_per_s_vs_target']}x); parse "
+          f"{f['parse_ms_per_report']} ms/report in one process, "
           f"{f['bounded_parse_ms_per_report']} ms bounded (parsers.limits, as Archive.ingest "
           "parses by default)")
     print(f"archive: outcomes {f['outcomes']}")
     print(f"archive: SQLite {f['db_bytes'] / 1e6:.1f} MB (search index "
           f"{f['search_index_bytes'] / 1e6:.1f} MB) + WARC {f['warc_bytes'] / 1e6:.1f} MB vs "
           f"deduplicated originals {f['originals_dedup_bytes'] / 1e6:.1f} MB = "
-          f"{f['archive_over_originals']}x (target <= {TARGET_SIZE_RATIO}x: "
-          f"{f['archive_over_originals'] / TARGET_SIZE_RATIO:.2f}x of it; without the search "
-          f"index {f['archive_without_search_over_originals']}x; SQLite "
-          f"{f['db_over_originals']}x, WARC {f['warc_over_originals']}x)")
+          f"{f['ratio_archive_over_originals']}x (target <= {TARGET_SIZE_RATIO}x: "
+          f"{f['ratio_archive_over_originals_vs_target']}x of it; without the search index "
+          f"{f['ratio_archive_without_search_over_originals']}x; SQLite "
+          f"{f['ratio_db_over_originals']}x, WARC {f['ratio_warc_over_originals']}x)")
     print(f"archive: bytes per report by table/index: {f['bytes_per_report_by_table']}")
 
 
