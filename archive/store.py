@@ -321,12 +321,14 @@ class Archive:
         return ids
 
     def complete_crawl(self, site_id: str, seen_urls: set[str]) -> list[int]:
-        """After a complete crawl of a site: its known reports not seen at their URL are removed."""
+        """After a complete crawl of a site: its known reports not seen at their URL are removed,
+        and expected_reports is brought up to date (what the crawl found is now known)."""
         with self._transaction():
             ids = [rid for rid, url in self.conn.execute(
                 "SELECT id, url FROM reports WHERE site_id = ? AND status = 'current'", (site_id,))
                 if url not in seen_urls]
             self._remove(ids, "not found by a complete crawl")
+        self.refresh_expected()
         return ids
 
     def _remove(self, report_ids: list[int], why: str) -> None:

@@ -174,6 +174,7 @@ def test_removed_reports_are_marked_never_deleted(archive: Archive) -> None:
     assert archive.mark_gone("http://gxj.yichun.gov.cn/2.html", 404) == [other.report_id]
     assert archive.complete_crawl("yc", {REPORT_URL}) == []
     assert archive.complete_crawl("yc", set()) == [kept.report_id]
+    assert count(archive, "expected_reports WHERE status IN ('found', 'late')") == 2
     rows = archive.conn.execute("SELECT status, removed_at IS NOT NULL FROM reports").fetchall()
     assert rows == [("removed", 1), ("removed", 1)]
     assert count(archive, "versions") == 2 and count(archive, "cells") > 300
