@@ -24,21 +24,21 @@ def _fmt(v) -> str:
 
 
 def _side(cells: list[Cell], names: tuple[str, ...]) -> tuple[float, str]:
+    # Hot (some 40 checks a report): one pass, ints formatted without a call to _fmt.
+    values = [c.value for c in cells]
     total = 0
-    shown = []
-    for n, c in zip(names, cells):
-        v = c.value
+    for v in values:
         if v is not None:
             total += v
-        shown.append((n, v))
+    shown = [f"{n} {v}" if type(v) is int else f"{n} {_fmt(v)}" for n, v in zip(names, values)]
     if len(cells) == 1:
-        return total, f"{names[0]} {_fmt(cells[0].value)}"
+        return total, shown[0]
     if len(cells) > 6:
-        nonzero = ", ".join(f"{n} {_fmt(v)}" for n, v in shown if v)
+        nonzero = ", ".join(text for text, v in zip(shown, values) if v)
         text = f"{names[0]} + … + {names[-1]} ({len(cells)} rows; "
         text += f"non-zero: {nonzero})" if nonzero else "all 0)"
         return total, f"{text} = {_fmt(total)}"
-    return total, " + ".join(f"{n} {_fmt(v)}" for n, v in shown) + f" = {_fmt(total)}"
+    return total, f"{' + '.join(shown)} = {_fmt(total)}"
 
 
 def _check(rule: str, scope: str, left: list[Cell], lnames, right: list[Cell], rnames) -> Check:
@@ -48,8 +48,8 @@ def _check(rule: str, scope: str, left: list[Cell], lnames, right: list[Cell], r
     detail = f"{scope}: {ltext} {'=' if ok else '≠'} {rtext}"
     cells = left + right
     keys = [f"{c.table}/{c.row}/{c.col}" for c in cells]
-    if any(c.value is None for c in cells):
-        blanks = [k for k, c in zip(keys, cells) if c.value is None]
+    blanks = [k for k, c in zip(keys, cells) if c.value is None]
+    if blanks:
         detail += f"; blank cells counted as 0: {', '.join(blanks)}"
     return Check(rule, ok, detail, keys)
 
