@@ -4,8 +4,9 @@ Generates an archive in the real schema (archive.schema.create_schema) with sqli
 inserts - 100,000 reports with 100 cells each (10M cells), agencies, versions with revisions,
 checks, changes, expected reports - builds the bigram search index, then times requests through
 Datasette in-process (datasette.client, the full ASGI stack with our metadata and plugins):
-two- and four-character searches through the table's `_search`, the ranked search query, and
-every canned query with its default parameters. Target: p95 < 200 ms.
+two- and four-character searches through the table's `_search` (JSON and the HTML page), the
+ranked search query, every canned query with its default parameters, every dashboard chart,
+report pages and revision diff pages. Target: p95 < 200 ms.
 
     python -m bench.serve            # 100,000 reports / 10M cells
     python -m bench.serve --small    # 5,000 reports, a quick run
@@ -175,18 +176,30 @@ def _insert_cells(db, version_ids: list[int], key_count: int, rng: random.Random
     return len(version_ids) * key_count
 
 
+def _pages(conn) -> dict[str, list[str]]:
+    """Report pages of reports spread over the archive, diff pages of revisions."""
+    reports = [r[0] for r in conn.execute("SELECT id FROM reports WHERE id % 9973 = 1")]
+    revisions = conn.execute("SELECT report_id, id FROM versions WHERE seq > 1 ORDER BY id LIMIT 8")
+    return {"report page /report/<id>": [f"/report/{r}" for r in reports],
+            "diff page /report/<id>/diff": [f"/report/{r}/diff?to={v}" for r, v in revisions]}
+
+
 def _paths(db_name: str) -> dict[str, list[str]]:
-    def table_search(words: tuple[str, ...]) -> list[str]:
-        return [f"/{db_name}/reports.json?" + urlencode({"_search": w}) for w in words]
+    def table_search(words: tuple[str, ...], html: bool = False) -> list[str]:
+        return [f"/{db_name}/reports{'' if html else '.json'}?" + urlencode({"_search": w})
+                for w in words]
 
     queries = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
     canned = queries["databases"]["nianbao"]["queries"]
     defaults = {"q": "宜春", "agency": ""}
     paths = {
-        "search 2 chars (table _search, with count+facets)": table_search(QUERIES_2),
-        "search 4 chars (table _search, with count+facets)": table_search(QUERIES_4),
+        "search 2 chars (JSON table _search, with count)": table_search(QUERIES_2),
+        "search 4 chars (JSON table _search, with count)": table_search(QUERIES_4),
         "search 2 chars (JSON _shape=array)": [p + "&_shape=array" for p in table_search(QUERIES_2)],
         "search 4 chars (JSON _shape=array)": [p + "&_shape=array" for p in table_search(QUERIES_4)],
+        "search 2 chars (HTML table page)": table_search(QUERIES_2, html=True),
+        "search 4 chars (HTML table page)": table_search(QUERIES_4, html=True),
+        "reports table page (HTML, newest year first)": [f"/{db_name}/reports"],
     }
     for name in canned:
         params = {p: defaults.get(p, "") for p in ("q", "year", "tbl", "row", "col", "rule", "cause",
@@ -243,10 +256,11 @@ def run(reports: int, db_path: Path, repeats: int) -> dict:
                               "JOIN versions v ON v.id = r.current_version_id").fetchone()[0]
     index_bytes = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'report_search%'"
                                ).fetchone()[0]
+    pages = _pages(conn)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     datasette = build_datasette(str(db_path))
-    timings = asyncio.run(_time(datasette, _paths(db_path.stem), repeats))
+    timings = asyncio.run(_time(datasette, {**_paths(db_path.stem), **pages}, repeats))
     return {**generated, "generate_s": round(generate_s, 1), "index_s": round(index_s, 1),
             "index_bytes": index_bytes, "text_bytes": text_bytes,
             "index_over_text": round(index_bytes / text_bytes, 3),

@@ -37,6 +37,8 @@ SETTINGS: dict[str, Any] = {
 SERVING_INDEXES = (
     "CREATE INDEX IF NOT EXISTS idx_checks_failed ON checks (version_id) WHERE ok = 0",
     "CREATE INDEX IF NOT EXISTS idx_reports_year_status ON reports (year, status)",
+    # the reports page lists newest year first, then by id: this order, read without sorting
+    "CREATE INDEX IF NOT EXISTS idx_reports_year_desc ON reports (year DESC)",
     "CREATE INDEX IF NOT EXISTS idx_reports_current_version ON reports (current_version_id)",
     "CREATE INDEX IF NOT EXISTS idx_expected_status_deadline "
     "ON expected_reports (status, deadline, agency_id)",

@@ -64,6 +64,16 @@ def test_year_facet(site: str) -> None:
     assert counts == {2021: 1, 2022: 3, 2023: 1}
 
 
+def test_search_pages_facet_only_on_request(site: str) -> None:
+    # default facets would re-run the search per facet; an explicit _facet still counts hits
+    searched = json.loads(get(site, "/nianbao/reports.json", _search="宜春"))
+    assert searched["facet_results"] == {} and searched["filtered_table_rows_count"] == 2
+    faceted = json.loads(get(site, "/nianbao/reports.json", _search="宜春", _facet="year"))
+    assert {f["value"]: f["count"] for f in faceted["facet_results"]["year"]["results"]} == {2022: 2}
+    unsearched = json.loads(get(site, "/nianbao/reports.json"))
+    assert set(unsearched["facet_results"]) == {"year", "status"}
+
+
 def test_missing_reports(site: str) -> None:
     found = rows(site, "/nianbao/missing_reports.json", year="2022")
     mine = [r for r in found if r["agency"] == MISSING_AGENCY]
