@@ -57,20 +57,29 @@ def _mark(character: str) -> str:
     return f"&#x{ord(character):X};"
 
 
-_HIDDEN = ("@hidden or @style and "
-           "contains(translate(@style, 'DISPLAYNOE ', 'displaynoe'), 'display:none')")
-# Substring tests for inline hiding (display:none in any spacing, the hidden attribute): the
-# hidden-element templates cost half the transform, so pages without them are spared it.
+# Inline hiding (display:none in any spacing, the hidden attribute) is looked for only on
+# pages holding one of these substrings.
 _HIDDEN_HINTS = ("none", "NONE", "None", "hidden")
+_STYLED = etree.XPath("descendant-or-self::*[@style]")
+_WITH_HIDDEN = etree.XPath("descendant-or-self::*[@hidden]")
+# A hidden element is renamed to this tag, which the stylesheet leaves out by name: matching a
+# name is a hash lookup, where a pattern testing every element's attributes in the transform
+# ("*[@hidden or contains(translate(@style, …))]") cost half of it. Tables and cells keep
+# their tag, which the data-table test counts, and are flagged by an attribute instead.
+_HIDDEN_TAG = "nianbao-hidden"
+_HIDDEN_ATTRIBUTE = "data-nianbao-hidden"
+_COUNTED_TAGS = ("table", "td", "th")
 
 
-def _marked_text_xslt(leave_out_hidden: bool) -> etree.XSLT:
+def _marked_text_xslt() -> etree.XSLT:
     """The article as text: a _BREAK around every block element, data tables as _TABLE_START,
     cells each ended by _CELL_END and rows by _ROW_END, _TABLE_END; inside a cell, block
     elements and <br> become spaces. Layout tables are blocks like any other. Word's HTML
-    export ends tables with an invisible row of empty cells (<tr height=0>): left out."""
-    hidden = "".join(f'<xsl:template match="*[{_HIDDEN}]"{mode} priority="9"/>'
-                     for mode in ("", ' mode="rows"', ' mode="cell"')) if leave_out_hidden else ""
+    export ends tables with an invisible row of empty cells (<tr height=0>): left out, like
+    hidden elements (marked by _mark_hidden)."""
+    hidden = "|".join((_HIDDEN_TAG, *(f"{tag}[@{_HIDDEN_ATTRIBUTE}]" for tag in _COUNTED_TAGS)))
+    leave_out = "".join(f'<xsl:template match="{hidden}"{mode} priority="9"/>'
+                        for mode in ("", ' mode="rows"', ' mode="cell"'))
     return etree.XSLT(etree.XML(f"""\
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="UTF-8"/>
@@ -81,11 +90,11 @@ def _marked_text_xslt(leave_out_hidden: bool) -> etree.XSLT:
 <xsl:template match="td|th" mode="rows"><xsl:apply-templates mode="cell"/>{_mark(_CELL_END)}</xsl:template>
 <xsl:template match="text()" mode="rows"/>
 <xsl:template match="{'|'.join(_BLOCK_TAGS)}" mode="cell"><xsl:text> </xsl:text><xsl:apply-templates mode="cell"/><xsl:text> </xsl:text></xsl:template>
-{hidden}
+{leave_out}
 </xsl:stylesheet>"""))
 
 
-_AS_MARKED_TEXT = {hidden: _marked_text_xslt(hidden) for hidden in (False, True)}
+_AS_MARKED_TEXT = _marked_text_xslt()
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
@@ -94,7 +103,8 @@ def read_html(text: str) -> Document:
         text = _UNWANTED.sub("", text)
     _refuse_attribute_floods(text)
     # Re-encoded as UTF-8 bytes: lxml refuses str input carrying an encoding declaration.
-    root = etree.fromstring(text.encode("utf-8"), _PARSER)
+    page = text.encode("utf-8")
+    root = etree.fromstring(page, _PARSER)
     if root is None:
         raise UnreadableInput("html: the page has no elements")
     meta = _meta(root)
@@ -104,8 +114,11 @@ def read_html(text: str) -> Document:
     body = _article_body(root, [t for t in root.iter("table") if _IS_DATA_TABLE(t) and _IS_REPORT_TABLE(t)])
     warnings = [] if body.tag not in ("body", "html") else [
         "html: no report headings or tables found to locate the article; the whole page was read"]
-    has_hidden = any(hint in text for hint in _HIDDEN_HINTS)
-    return Document(blocks=_blocks(body, has_hidden), kind="html", title=title,
+    if any(hint in text for hint in _HIDDEN_HINTS):
+        # libxml2 lowercases attribute names, and bytes.lower() only ASCII letters: cheap
+        # and exact, while most pages say none in their styles but have no hidden attribute.
+        _mark_hidden(body, with_hidden_attribute=b"hidden" in page.lower())
+    return Document(blocks=_blocks(body), kind="html", title=title,
                     publish_date=publish_date, warnings=warnings)
 
 
@@ -123,17 +136,29 @@ def _refuse_attribute_floods(text: str) -> None:
 
 
 def _is_hidden(element: etree._Element) -> bool:
-    """Hidden inline (the same test as _HIDDEN in the XSLT, which leaves such elements out)."""
+    """Hidden inline: the hidden attribute, or display:none in the style (any case, spaces)."""
     style = element.get("style") or ""
     return element.get("hidden") is not None or "display:none" in style.replace(" ", "").lower()
 
 
-def _blocks(body: etree._Element, has_hidden: bool) -> list[Block]:
+def _mark_hidden(body: etree._Element, with_hidden_attribute: bool) -> None:
+    """Hidden elements (the body itself included) renamed or flagged for the stylesheet to
+    leave out; done once the body is chosen, so landmarks are looked for in the page as served."""
+    candidates = _STYLED(body) + (_WITH_HIDDEN(body) if with_hidden_attribute else [])
+    for element in candidates:
+        if _is_hidden(element):
+            if element.tag in _COUNTED_TAGS:
+                element.set(_HIDDEN_ATTRIBUTE, "")
+            else:
+                element.tag = _HIDDEN_TAG
+
+
+def _blocks(body: etree._Element) -> list[Block]:
     """The body as text with boundary marks (one XSLT pass, in C), whitespace cleaned in one
     pass, split back into blocks."""
     # Applied to the body element itself (lxml makes it the document element for the
     # transform, without copying): no search of the whole page for it.
-    text = clean_marked(str(_AS_MARKED_TEXT[has_hidden](body)))
+    text = clean_marked(str(_AS_MARKED_TEXT(body)))
     blocks: list[Block] = []
     for index, part in enumerate(text.split(_TABLE_START)):
         if index:
