@@ -3,13 +3,16 @@ real `nianbao serve`."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
 import pytest
+import yaml
 
+from nianbao.serve import METADATA
 from nianbao_site import MISSING_AGENCY, REVISED_SEED, WebArchive
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -151,3 +154,29 @@ def test_bad_ids_are_not_found(site: str, path: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as error:
         get(site, path)
     assert error.value.code == 404
+
+
+@pytest.mark.parametrize("chart, params", [
+    ("requests-by-year", {}), ("requests-by-year", {"city": "宜春市"}),
+    ("requests-by-agency", {}), ("requests-by-agency", {"year": "2022"}),
+])
+def test_charts_read_the_same_figures_as_the_cells(site: str, chart: str, params: dict) -> None:
+    """The charts read report_figures; the same figures straight from the cells view agree."""
+    charts = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["plugins"]["datasette-dashboards"]
+    sql = charts["overview"]["charts"][chart]["query"]
+    sql = re.sub(r"\[\[(.*?)\]\]", lambda m: m.group(1) if re.search(r":(\w+)", m.group(1)).group(1)
+                 in params else "", sql)
+    got = rows(site, "/nianbao.json", sql=sql, **params)
+    cells = rows(site, "/nianbao.json", sql=(
+        "select a.name as agency, a.city, r.year, c.value from reports r join agencies a on a.id = r.agency_id "
+        "join cells c on c.version_id = r.current_version_id and c.tbl = 'requests' "
+        "and c.row_key = 'new_received' and c.col_key = 'total'"))
+    cells = [c for c in cells if str(c["year"]) == params.get("year", str(c["year"]))
+             and c["city"] == params.get("city", c["city"])]
+    assert cells
+    if chart == "requests-by-year":
+        by_year = {y: sum(c["value"] for c in cells if c["year"] == y) for y in {c["year"] for c in cells}}
+        assert {r["year"]: r["requests"] for r in got} == by_year
+    else:
+        assert sorted((r["agency"], r["year"], r["requests"]) for r in got) == sorted(
+            (c["agency"], c["year"], c["value"]) for c in cells)
