@@ -212,12 +212,18 @@ def _paths(db_name: str) -> dict[str, list[str]]:
         else:
             paths[f"canned {name}"] = [f"/{db_name}/{name}.json?" + urlencode(params)]
     paths["canned new_and_revised (.atom)"] = [f"/{db_name}/new_and_revised.atom"]
-    # the dashboard's charts, as its page fetches them (filters left blank)
+    # the dashboard's charts, as its page fetches them: filters left blank, then both set
     charts = queries["plugins"]["datasette-dashboards"]["overview"]["charts"]
+    filters = {"year": "2022", "city": CITIES[0]}
     for name, chart in charts.items():
         if "query" in chart:
-            sql = re.sub(r"\[\[.*?\]\]", "", chart["query"])
-            paths[f"dashboard chart {name}"] = [f"/{db_name}.json?" + urlencode({"sql": sql, "_shape": "array"})]
+            blank = re.sub(r"\[\[.*?\]\]", "", chart["query"])
+            paths[f"dashboard chart {name}"] = [f"/{db_name}.json?" + urlencode({"sql": blank, "_shape": "array"})]
+            used = {p: v for p, v in filters.items() if f":{p}" in chart["query"]}
+            if used:
+                sql = re.sub(r"\[\[(.*?)\]\]", r"\1", chart["query"])
+                paths[f"dashboard chart {name} (year/city set)"] = [
+                    f"/{db_name}.json?" + urlencode({"sql": sql, "_shape": "array", **used})]
     return paths
 
 

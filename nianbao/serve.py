@@ -42,9 +42,6 @@ SERVING_INDEXES = (
     # the reports page's status facet: counted in index order instead of grouping the table
     "CREATE INDEX IF NOT EXISTS idx_reports_status ON reports (status)",
     "CREATE INDEX IF NOT EXISTS idx_reports_current_version ON reports (current_version_id)",
-    # compare_agencies: a year's reports with their current version and agency, from the index
-    "CREATE INDEX IF NOT EXISTS idx_reports_year_version_agency "
-    "ON reports (year, current_version_id, agency_id)",
     # removed_reports: the few removed reports, newest removal first, without a table scan
     "CREATE INDEX IF NOT EXISTS idx_reports_removed ON reports (removed_at) WHERE status = 'removed'",
     "CREATE INDEX IF NOT EXISTS idx_expected_status_deadline "
