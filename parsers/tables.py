@@ -59,17 +59,18 @@ class TableResult:
     found: set[str] = field(default_factory=set)  # which tables were seen
 
 
-# cell text -> (raw, is a value, value): labels and small numbers repeat across reports
-_CELL_CACHE: dict[str, tuple[str, bool, int | float | None]] = {}
+# cell text -> (raw, its Slot, or None for a label): labels and small numbers repeat across
+# reports; a Slot is never modified, so one instance serves every row that prints the cell.
+_CELL_CACHE: dict[str, tuple[str, Slot | None]] = {}
 _CELL_CACHE_MAX = 50_000
 
 
-def _classify(c: str) -> tuple[str, bool, int | float | None]:
+def _classify(c: str) -> tuple[str, Slot | None]:
     hit = _CELL_CACHE.get(c)
     if hit is None:
         raw = clean_raw(c)
         ok, value = parse_number(raw)
-        hit = (raw, ok, value) if ok else (raw.strip(), ok, value)
+        hit = (raw, Slot(raw, value, value is None)) if ok else (raw.strip(), None)
         if len(_CELL_CACHE) >= _CELL_CACHE_MAX:
             _CELL_CACHE.clear()
         _CELL_CACHE[c] = hit
@@ -83,9 +84,9 @@ def _split_row(cells: list[str]) -> Row:
         if not c:
             region.append(_BLANK)
             continue
-        raw, ok, value = _classify(c)
-        if ok:
-            region.append(Slot(raw, value, value is None))
+        raw, slot = _classify(c)
+        if slot is not None:
+            region.append(slot)
             continue
         # a label cell: everything before it (blank padding, stray numbers) belongs to labels
         region = []
@@ -93,10 +94,10 @@ def _split_row(cells: list[str]) -> Row:
             tokens = raw.split()
             tail: list[Slot] = []
             while len(tokens) > 1:
-                t_raw, t_ok, t_value = _classify(tokens[-1])
-                if not t_ok or t_value is None:
+                token_slot = _classify(tokens[-1])[1]
+                if token_slot is None or token_slot.blank:
                     break
-                tail.append(Slot(t_raw, t_value, False))
+                tail.append(token_slot)
                 tokens.pop()
             if tail:  # numbers printed in the label's cell ("（七）总计 0" in PDF text)
                 labels.append(" ".join(tokens))
