@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from parsers import PARSER_VERSION, Check, Report
 
@@ -41,7 +42,7 @@ class Snapshot:
     def compared_sections(self) -> dict[str, str]:
         return compared_sections(self.sections, {t for t, *_ in self.cells})
 
-    @property
+    @cached_property  # asked for twice per ingest (compare, then store); a snapshot never changes
     def content_hash(self) -> str:
         canonical = {
             "metadata": self.metadata,

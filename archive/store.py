@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
+from itertools import islice, repeat
 from pathlib import Path
 
 from parsers import ParseError, Report, parse
@@ -18,6 +20,11 @@ from .content import (METADATA_FIELDS, Snapshot, compared_sections, pack_section
                       stored_raw, unpack_sections)
 from .diff import Change, diff_cells, diff_metadata, diff_sections
 from .warc_store import DEFAULT_ROTATE_BYTES, Original, WarcLocation, WarcStore
+
+# What a capture's own data can make SQLite reject (an unknown site_id, an out-of-range
+# integer, a lone surrogate in a string): that capture fails alone in a batch. Anything else
+# (disk full, I/O, a locked database) concerns every capture and stops the batch.
+_BAD_CAPTURE = (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError, UnicodeError)
 
 _VERSION_COLUMNS = (*METADATA_FIELDS, "publish_date", "source_kind", "text", "sections",
                     "warnings", "checks_failed", "parser_version", "content_hash")
@@ -83,6 +90,8 @@ class Archive:
                 self.conn.execute("ROLLBACK")
                 self._key_ids.clear()  # ids inserted in the rolled-back transaction are gone
                 raise
+            if lock_warc:
+                self.warc.sync()  # the records reach the disk before the rows pointing at them
             self.conn.execute("COMMIT")
         finally:
             if lock_warc:
@@ -142,28 +151,75 @@ class Archive:
     def ingest(self, capture: Capture, parsed: Report | str | None = None) -> IngestResult:
         """Store one capture: its original in WARC, then its report/version/changes rows.
 
-        One transaction: the WARC record is written and flushed inside it, so a database row
+        One transaction: the WARC record is written and fsynced inside it, so a database row
         never points at bytes that are not on disk, and a killed ingest leaves nothing behind
         but WARC bytes that the next ingest cuts off. `parsed`: parse_capture(capture) when the
         caller already ran it (e.g. in worker processes); by default it runs here."""
-        fetched_at = capture.fetched_at or utc_now()
-        sha256 = hashlib.sha256(capture.body).hexdigest()
         if parsed is None:
             parsed = parse_capture(capture, self.bounded_parse)
-        snap, error = _snapshot(parsed)
         with self._transaction(lock_warc=True):
-            location = self._store_original(capture, sha256, fetched_at)
-            capture_id = self._insert_capture(capture, sha256, fetched_at, location, error)
-            if error is not None:
-                result = IngestResult("error", capture_id, error=error)
-            elif snap is None:
-                result = IngestResult("not_report", capture_id)
-            else:
-                result = self._record_report(capture_id, capture, snap, fetched_at)
-            self.conn.execute(
-                "UPDATE captures SET outcome = ?, report_id = ?, version_id = ?, "
-                "error = COALESCE(error, ?) WHERE id = ?",
-                (result.outcome, result.report_id, result.version_id, result.error, capture_id))
+            return self._store(capture, parsed)
+
+    def ingest_many(self, captures: Iterable[Capture],
+                    parsed: Iterable[Report | str | None] | None = None,
+                    batch: int = 256) -> Iterator[IngestResult]:
+        """Ingest captures in batches, yielding one result per capture in order.
+
+        Per batch: parsing first (outside the transaction: the write lock is not held while a
+        document parses), then one transaction: the batch's WARC records fsynced once, one
+        commit. A commit costs a WAL sync and rewrites the pages every ingest touches, so
+        batching is what makes the writer fast. A capture whose rows SQLite rejects
+        (_BAD_CAPTURE) rolls back alone - the batch is redone with a SAVEPOINT per capture -
+        and gets an "error" result without a capture row; any other failure (disk full, I/O)
+        rolls back the batch and is raised. A crash leaves the database as it was before the
+        batch, and rerunning completes it."""
+        pairs = zip(captures, parsed if parsed is not None else repeat(None))
+        while chunk := list(islice(pairs, batch)):
+            ready = [(c, p if p is not None else parse_capture(c, self.bounded_parse))
+                     for c, p in chunk]
+            yield from self._ingest_batch(ready)
+
+    def _ingest_batch(self, ready: list[tuple[Capture, Report | str]]) -> list[IngestResult]:
+        # Optimistic: no savepoints unless a capture is rejected. A SAVEPOINT makes FTS5 flush
+        # its pending terms into a new index segment (one per report, merged again later):
+        # measured 175-245 reports/s with a savepoint per capture, 285-310 without.
+        try:
+            with self._transaction(lock_warc=True):
+                return [self._store(c, p) for c, p in ready]
+        except _BAD_CAPTURE:
+            pass  # the batch rolled back (its WARC bytes are cut off by the next append)
+        with self._transaction(lock_warc=True):
+            return [self._store_in_savepoint(c, p) for c, p in ready]
+
+    def _store_in_savepoint(self, capture: Capture, parsed: Report | str) -> IngestResult:
+        self.conn.execute("SAVEPOINT capture")
+        try:
+            result = self._store(capture, parsed)
+        except _BAD_CAPTURE as exc:
+            self.conn.execute("ROLLBACK TO capture")
+            self.conn.execute("RELEASE capture")
+            self._key_ids.clear()  # ids inserted since the savepoint are gone
+            return IngestResult("error", error=f"not archived: {type(exc).__name__}: {exc}")
+        self.conn.execute("RELEASE capture")
+        return result
+
+    def _store(self, capture: Capture, parsed: Report | str) -> IngestResult:
+        """A capture's original and rows, inside the caller's transaction."""
+        fetched_at = capture.fetched_at or utc_now()
+        sha256 = hashlib.sha256(capture.body).hexdigest()
+        snap, error = _snapshot(parsed)
+        location = self._store_original(capture, sha256, fetched_at)
+        capture_id = self._insert_capture(capture, sha256, fetched_at, location, error)
+        if error is not None:
+            result = IngestResult("error", capture_id, error=error)
+        elif snap is None:
+            result = IngestResult("not_report", capture_id)
+        else:
+            result = self._record_report(capture_id, capture, snap, fetched_at)
+        self.conn.execute(
+            "UPDATE captures SET outcome = ?, report_id = ?, version_id = ?, "
+            "error = COALESCE(error, ?) WHERE id = ?",
+            (result.outcome, result.report_id, result.version_id, result.error, capture_id))
         return result
 
     def _store_original(self, capture: Capture, sha256: str, fetched_at: str) -> WarcLocation:

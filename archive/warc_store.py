@@ -1,9 +1,10 @@
 """Originals in WARC files (warcio): one gzip member per record, files rotated at a size.
 
-A record is assembled in memory and appended with one write, then flushed (and fsync'ed when
-asked) before the caller commits the database row that points at it. A process killed between
-the two leaves bytes past the last committed record; `append` cuts them off first, so a file
-only ever holds whole records that the database knows about.
+A record is assembled in memory and appended with one write and flushed; `sync` fsyncs (when
+asked) every file written since the last sync, once per database transaction, before the
+caller commits the rows that point at the records. A process killed between the two leaves
+bytes past the last committed record; `append` cuts them off first, so a file only ever holds
+whole records that the database knows about.
 """
 from __future__ import annotations
 
@@ -76,6 +77,7 @@ class WarcStore:
         self.rotate_bytes = rotate_bytes
         self.fsync = fsync
         self._lock_fd: int | None = None
+        self._unsynced: set[Path] = set()
 
     # -- writer lock: held from before the database transaction until after its commit --------
     def lock(self) -> None:
@@ -115,10 +117,20 @@ class WarcStore:
                 out.seek(committed_end)
             offset = out.tell()
             out.write(record)
-            out.flush()
-            if self.fsync:
-                os.fsync(out.fileno())
+        self._unsynced.add(path)
         return WarcLocation(file, offset, len(record), record_id, record_type)
+
+    def sync(self) -> None:
+        """Make the records appended since the last sync durable: one fsync per file for a
+        whole batch of records (fsync on a new descriptor writes the file's cached pages)."""
+        if self.fsync:
+            for path in self._unsynced:
+                fd = os.open(path, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        self._unsynced.clear()
 
     def _record(self, capture: Capture, fetched_at: str, refers_to: WarcLocation | None,
                 refers_to_url: str | None, refers_to_date: str | None
