@@ -59,13 +59,14 @@ def synthetic_report(i: int, seed_text: str | None = None) -> tuple[bytes, str, 
 
 def replica_page(text: str, visit: int) -> bytes:
     """The report as a replica site serves it (replica.pages template, chrome filled in)."""
+    from datetime import datetime
+
     from replica import documents, pages
 
     site = pages.SiteMap()
     title = "".join(text.strip().split("\n")[:2])
     site.html("/r.html", title, documents.html_body(text))
-    chrome = f"document.write('访问量：{visit}　今天是：2026年02月01日 08:00:00.000000');"
-    return site.pages["/r.html"].body.replace(pages.CHROME.encode(), chrome.encode())
+    return pages.render_chrome(site.pages["/r.html"], visit, datetime(2026, 2, 1, 8))
 
 
 def synthetic_captures(start: int, stop: int, originals: str = "html") -> list:

@@ -10,7 +10,10 @@ from .model import Contacts, Region
 
 _TITLE_END = re.compile(r"(?:工作)?(?:年度)?报告(?:[（(][^）)]*[)）])?$")
 _TITLE_WORDS = re.compile(r"政府信息公开|信息公开|政务公开")
+# Title lines hold no "label: value" pair, no breadcrumb and no weekday (a date bar).
+_NOT_TITLE_LINE = re.compile(r"[:：>＞»]|星期[一二三四五六日天]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度|((?:19|20)\d{2})\s*年[^。，,；;]{0,20}年度报告")
 _AGENCY_FROM_TITLE = re.compile(
     r"^(?P<agency>.*?)\s*(?:关于)?\s*(?:(?:19|20)\d{2}\s*年|[（(]?(?:19|20)\d{2}[）)]?)")
 _PERIOD = re.compile(
@@ -32,9 +35,12 @@ _URL = re.compile(r"(?:https?://|(?<![A-Za-z0-9./@])www\.)[A-Za-z0-9\-._~:/?#\[\
 def find_title(paragraphs: list[str], doc_title: str | None) -> str | None:
     """The report's title: the first lines joined up to the one ending in 报告."""
     head: list[str] = []
-    for p in paragraphs[:4]:
+    for p in paragraphs[:6]:
         if len(p) > 60:
             break
+        if _NOT_TITLE_LINE.search(p):  # a labelled line (发布时间：…, 当前位置：…) above it
+            head = []
+            continue
         head.append(p.strip())
         joined = "".join(head)
         if _TITLE_END.search(joined) and _TITLE_WORDS.search(joined):
@@ -101,8 +107,12 @@ def find_year(title: str | None, period: str | None, paragraphs: list[str]) -> i
             m = _YEAR.search(unicodedata.normalize("NFKC", s))
             if m:
                 return int(m.group(1))
+    head = paragraphs[:12]
+    for p in head:  # the year the report names itself for ("2022年度", "2022年…年度报告")
+        if m := _REPORT_YEAR.search(unicodedata.normalize("NFKC", p)):
+            return int(m.group(1) or m.group(2))
     counts: dict[int, int] = {}
-    for p in paragraphs[:12]:
+    for p in head:
         for m in _YEAR.finditer(p):
             y = int(m.group(1))
             counts[y] = counts.get(y, 0) + 1

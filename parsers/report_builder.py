@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .agency import normalize_agency
 from .checks import run_checks
+from .chrome import without_chrome
 from .document import Document, Table
 from .metadata import (
     agency_fallback, agency_from_title, find_contacts, find_period, find_publish_date, find_region,
@@ -40,6 +41,7 @@ def decide_format(found: set[str], votes: dict[str, int]) -> str:
 
 
 def build_report(doc: Document) -> Report:
+    doc = without_chrome(doc)
     paragraphs = doc.paragraphs()
     text, rendered = _render(doc)
     sections, heading_ctx = find_sections(doc, rendered)

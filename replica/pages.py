@@ -9,13 +9,35 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from . import documents as docs
 from .documents import Seed
 
-# Replaced per request by a visit counter and the current time, written by a script as CMS
-# counters are: the bytes change on every fetch, the report's text does not.
-CHROME = "<!--chrome-->"
+# Visible chrome printed by the server on every request, in and around the article as real
+# CMSs print it: today's date above the title, a counter and font-size switch under it, print
+# and close links at the article's foot, the site counter and clock in the footer. The bytes
+# of a page change on every fetch; the report does not (parsers.chrome cuts all of it).
+CHROME_SLOTS = {
+    "top": "今天是{now:%Y年%m月%d日} {weekday}",
+    "info": "浏览次数：{visit}　字号：大 中 小",
+    "tools": "【打印】【关闭】　阅读次数：{visit}",
+    "foot": "访问量：{visit}　当前时间：{now:%Y-%m-%d %H:%M:%S}",
+}
+_WEEKDAYS = "一二三四五六日"
+
+
+def chrome_marker(slot: str) -> str:
+    return f"<!--chrome:{slot}-->"
+
+
+def render_chrome(page: Page, visit: int, now: datetime) -> bytes:
+    """The page's bytes with every chrome slot filled in for this request."""
+    body = page.body
+    for slot, template in CHROME_SLOTS.items():
+        text = template.format(now=now, visit=visit, weekday=f"星期{_WEEKDAYS[now.weekday()]}")
+        body = body.replace(chrome_marker(slot).encode(), text.encode(page.chrome_encoding or "utf-8"))
+    return body
 DATAPROXY = "/zhangshu/module/web/jpage/dataproxy.jsp"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -36,9 +58,12 @@ class SiteMap:
     def html(self, path: str, title: str, body: str, encoding: str = "utf-8",
              header_charset: bool = True) -> None:
         meta = f'<meta http-equiv="Content-Type" content="text/html; charset={encoding}">'
+        slot = {name: chrome_marker(name) for name in CHROME_SLOTS}
         text = (f"<!DOCTYPE html><html><head>{meta}<title>{html.escape(title)}</title></head>"
-                f"<body><h1>{html.escape(title)}</h1>\n{body}\n"
-                f'<div class="footer"><script>{CHROME}</script></div></body></html>')
+                f'<body><div class="article"><div class="date">{slot["top"]}</div>'
+                f'<h1>{html.escape(title)}</h1><div class="info">{slot["info"]}</div>\n{body}\n'
+                f'<div class="tools">{slot["tools"]}</div></div>'
+                f'<div class="footer">{slot["foot"]}</div></body></html>')
         ctype = f"text/html; charset={encoding}" if header_charset else "text/html"
         self.pages[path] = Page(text.encode(encoding), ctype, chrome_encoding=encoding)
 

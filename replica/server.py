@@ -106,11 +106,8 @@ class Handler(BaseHTTPRequestHandler):
                       "Cache-Control": "no-cache"}
         if self._not_modified(etag, modified):
             return self._send(304, b"", None, validators)
-        body = page.body
-        if page.chrome_encoding:  # chrome changes on every request; the validators do not
-            chrome = (f"document.write('访问量：{visit}　今天是："
-                      f"{datetime.now():%Y年%m月%d日 %H:%M:%S.%f}');")
-            body = body.replace(pages.CHROME.encode(), chrome.encode(page.chrome_encoding))
+        # Chrome changes on every request; the validators do not (they are over the page).
+        body = pages.render_chrome(page, visit, datetime.now()) if page.chrome_encoding else page.body
         self._send(page.status, body, page.content_type, validators)
 
     def _page(self, path: str, query: str) -> Page | None:

@@ -3,7 +3,8 @@
 Government pages wrap the report in site chrome: menus, visit counters, share buttons,
 footers. The article body is found as the lowest common ancestor of the report's own
 landmarks (its numbered section headings and its statistics tables), so chrome around it
-never reaches the paragraphs; chrome lines inside it (浏览次数, 发布时间 …) are dropped too.
+never reaches the paragraphs; metadata lines inside it (发布时间, 信息来源 …) are dropped too,
+and chrome phrases (浏览次数, 今天是…) are cut by parsers.chrome when the report is built.
 
 Speed: rather than walking every element in Python, one XSLT pass (libxslt, in C) writes the
 article as text with private-use characters marking block, cell, row and table boundaries,
@@ -111,8 +112,9 @@ def read_html(text: str) -> Document:
     title = _title(root, meta)
     publish_date = _meta_date(meta) or publish_date_in_markup(text)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
-    body = _article_body(root, [t for t in root.iter("table") if _IS_DATA_TABLE(t) and _IS_REPORT_TABLE(t)])
-    warnings = [] if body.tag not in ("body", "html") else [
+    body, located = _article_body(
+        root, [t for t in root.iter("table") if _IS_DATA_TABLE(t) and _IS_REPORT_TABLE(t)])
+    warnings = [] if located else [
         "html: no report headings or tables found to locate the article; the whole page was read"]
     if any(hint in text for hint in _HIDDEN_HINTS):
         # libxml2 lowercases attribute names, and bytes.lower() only ASCII letters: cheap
@@ -178,8 +180,10 @@ def _table(text: str) -> Table:
     return Table(rows)
 
 
-def _article_body(root: etree._Element, tables: list[etree._Element]) -> etree._Element:
-    """The element holding the report and as little else as possible.
+def _article_body(root: etree._Element,
+                  tables: list[etree._Element]) -> tuple[etree._Element, bool]:
+    """The element holding the report and as little else as possible, and whether report
+    landmarks located it (a page whose article sits directly in <body> is located too).
 
     Fast path: the lowest common ancestor of the report's tables, widened until it holds the
     overview heading (一、总体情况). Otherwise the lowest common ancestor of the numbered
@@ -189,14 +193,14 @@ def _article_body(root: etree._Element, tables: list[etree._Element]) -> etree._
         while container is not None and container.tag not in ("body", "html"):
             # Lazy: the overview heading comes first, so most pages stop after a few texts.
             if any(_OVERVIEW_WORD in text for text in container.itertext()):
-                return container
+                return container, True
             container = container.getparent()
     landmarks = [el for el in _heading_owners(root) if _is_heading(el)
                  and not any(map(_is_hidden, el.iterancestors())) and not _is_hidden(el)] + tables
     if len(set(landmarks)) < 2:
         body = root.find("body")
-        return body if body is not None else root
-    return _common_ancestor(landmarks)
+        return (body if body is not None else root), False
+    return _common_ancestor(landmarks), True
 
 
 def _common_ancestor(elements: list[etree._Element]) -> etree._Element:

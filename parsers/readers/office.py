@@ -3,8 +3,13 @@
 LibreOffice headless converts both (its DOCX keeps merged cells, so the DOCX reader sees the
 same tables as in the original). Each conversion gets a fresh profile directory, so parallel
 parses do not fight over one profile's lock, and a time limit: the whole process group is
-killed when it runs over (soffice is a wrapper script that starts soffice.bin). antiword is
-the fallback for .doc when LibreOffice is missing or fails: text only, tables approximate.
+killed when it runs over (soffice is a wrapper script that starts soffice.bin).
+
+One file must always give one Document: a conversion that fails, times out (a loaded machine)
+or leaves no complete DOCX is an UnreadableInput error, never a retry with another converter —
+antiword's tables are approximate, so falling back to it after a failure turned the same bytes
+into a poorer report, i.e. a spurious new version. antiword is used only where LibreOffice is
+not installed at all (then every parse of a .doc uses it, and gives the same result).
 """
 from __future__ import annotations
 
@@ -32,20 +37,15 @@ def read_office(data: bytes, kind: str) -> Document:
     """kind is "doc" or "wps"."""
     word97 = kind == "doc" and data.startswith(magic.OLE2)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is not None:
+        document = read_docx(convert_to_docx(data, kind, soffice, word97))
+        document.kind = kind
+        return document
     antiword = shutil.which("antiword") if word97 else None
-    if soffice is None and antiword is None:
+    if antiword is None:
         raise ConverterMissing(f"{kind}: no converter installed (needs LibreOffice soffice"
                                f"{' or antiword' if word97 else ''})")
-    if soffice is not None:
-        try:
-            document = read_docx(convert_to_docx(data, kind, soffice, word97))
-        except UnreadableInput:
-            if antiword is None:
-                raise
-        else:
-            document.kind = kind
-            return document
-    return _read_with_antiword(data, antiword)  # type: ignore[arg-type]
+    return _read_with_antiword(data, antiword)
 
 
 def convert_to_docx(data: bytes, kind: str, soffice: str, word97: bool) -> bytes:
@@ -59,6 +59,8 @@ def convert_to_docx(data: bytes, kind: str, soffice: str, word97: bool) -> bytes
         converted = Path(tmp, "out", "input.docx")
         if not converted.exists():  # soffice exits 0 even when it could not load the file
             raise UnreadableInput(f"{kind}: LibreOffice could not convert the file")
+        # A DOCX cut short (soffice.bin killed while writing, a full disk) has no ZIP
+        # directory: read_docx refuses it (check_package), it is never read as far as it goes.
         return converted.read_bytes()
 
 

@@ -1,5 +1,5 @@
 """Text clean-up shared by the readers: one cell or paragraph -> one normalised line,
-and the page metadata lines (publish date, visit counters) that are chrome, not report text."""
+and the page metadata lines (publish date, source) that are chrome, not report text."""
 from __future__ import annotations
 
 import re
@@ -18,11 +18,10 @@ _PUBLISH_LINE = re.compile(rf"(?:发布|发文|公开|成文)(?:时间|日期)\s
 _PUBLISH_MARKUP = re.compile(
     rf"(?:发布|发文|成文)(?:时间|日期)\s*[:：]?(?:\s|&nbsp;|<[^<>]{{0,200}}>){{0,10}}{_DATE}")
 _ISO_DATE = re.compile(_DATE)
-# Lines of page chrome that change between crawls of the same report.
-_CHROME_LINE = re.compile(
-    r"浏览次数|浏览量|访问次数|点击数|阅读次数|发布时间|发布日期|信息来源|来源\s*[:：]|字号\s*[:：]"
-    r"|【\s*[大中小]\s*】|打印本页|关闭窗口|分享到|扫一扫"
-)
+# Page metadata lines of an HTML article (publish date, source, share bar): dropped whole.
+# Chrome that changes between fetches (counters, today's date, font size) is cut from every
+# document's lines by parsers.chrome, whatever its reader.
+_CHROME_LINE = re.compile(r"发布时间|发布日期|信息来源|来源\s*[:：]|分享到|扫一扫")
 _CHROME_MAX_CHARS = 80
 _PLACEHOLDER_TITLES = {"(anonymous)", "untitled", "无标题", "microsoft word", "none", "title"}
 _FILE_NAME = re.compile(r"\.(docx?|wps|pdf|txt|rtf)$|^microsoft word - ", re.I)

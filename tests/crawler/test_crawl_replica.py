@@ -37,6 +37,9 @@ NEVER_REQUESTED = {
 
 
 BACKOFF = 0.5  # seconds before the first retry
+REPORT_SITES = [arg for site in ("yichun", "zhangshu", "shangrao", "county")
+                for arg in ("--site", f"replica-{site}")]
+VERSIONS = "SELECT r.url, v.content_hash FROM reports r JOIN versions v ON v.report_id = r.id"
 
 
 @dataclass
@@ -48,6 +51,7 @@ class History:
     later: CrawlRun
     hits_first: list[Hit]
     hits_recrawl: list[Hit]
+    refetch: CrawlRun  # the later state again with the HTTP cache gone: every page downloaded
 
 
 def paths(rows) -> set[str]:
@@ -68,7 +72,13 @@ def history(tmp_path_factory) -> History:
         hits_recrawl = replica.hits[len(hits_first):]
         replica.set_state("later")
         later = run_crawl(db, sites)
-    return History(tmp / "first.db", db, first, recrawl, later, hits_first, hits_recrawl)
+        with sqlite3.connect(db) as src, sqlite3.connect(tmp / "later.db") as dst:
+            src.backup(dst)
+        # No validators to send: every page comes back whole, its visible chrome (counter,
+        # today's date and time) different from the fetch before.
+        shutil.rmtree(tmp / "nianbao.crawl" / "httpcache")
+        refetch = run_crawl(db, sites, *REPORT_SITES)
+    return History(tmp / "first.db", db, first, recrawl, later, hits_first, hits_recrawl, refetch)
 
 
 def test_crawls_finish(history: History) -> None:
@@ -150,3 +160,13 @@ def test_later_state_outcomes(history: History) -> None:
     missing = query(db, "SELECT e.status FROM expected_reports e JOIN agencies a "
                         "ON a.id = e.agency_id WHERE a.name = '丰城市市场监督管理局'")
     assert missing and {s for (s,) in missing} == {"missing"}
+
+
+def test_full_refetch_with_changed_chrome_makes_no_revision(history: History) -> None:
+    """Visible chrome in and around every article changes on each fetch; the reports do not."""
+    run = history.refetch
+    assert run.returncode == 0, run.stderr[-3000:]
+    outcomes = {k: v for k, v in run.stats.items() if k.startswith("nianbao/")}
+    assert outcomes.get("nianbao/unchanged", 0) >= len(REPORTS_FIRST) - 1, outcomes
+    assert run.stats.get("nianbao/revised", 0) == 0 and run.stats.get("nianbao/new_report", 0) == 0
+    assert sorted(query(history.db, VERSIONS)) == sorted(query(history.db.with_name("later.db"), VERSIONS))

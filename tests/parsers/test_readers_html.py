@@ -118,3 +118,14 @@ def test_attribute_flood_is_refused_before_lxml_spends_seconds_on_it() -> None:
 def test_empty_or_binary_html_is_a_clear_error(page: bytes) -> None:
     with pytest.raises(UnreadableInput):
         read(page, "text/html")
+
+
+def test_article_placed_directly_in_body_is_located_without_a_warning() -> None:
+    """Hanweb article pages put the report straight under <body>: its landmarks are found,
+    their common ancestor is <body>, and that is no reason to warn."""
+    page = ("<html><body><h1>樟树市工信局2023年政府信息公开工作年度报告</h1>"
+            "<p>一、总体情况</p><p>正文</p><p>三、收到和处理政府信息公开申请情况</p>"
+            "<table><tr><td>申请人情况</td><td>1</td></tr></table></body></html>")
+    document = read(page.encode(), "text/html")
+    assert document.blocks[:3] == ["樟树市工信局2023年政府信息公开工作年度报告", "一、总体情况", "正文"]
+    assert document.warnings == []
