@@ -33,16 +33,21 @@ _CHROME_PHRASE = re.compile(
     r"|[【\[]\s*(?:打印|关闭|收藏|返回顶部|返回)\s*[】\]]"
     r"|打印本页|打印此页|打印文章|关闭窗口|关闭本页|加入收藏|收藏本页|返回顶部"
 )
+# A line that is only a date with its weekday (and time) is a CMS date bar; a report's own date
+# lines carry no weekday, and prose keeps it ("2023年3月5日星期日召开…" is not a whole line).
+_DATE_BAR = re.compile(rf"{_DATE}\s*{_WEEKDAY}\s*(?:{_TIME})?")
 _WORD = re.compile(r"\w")
 _SPACES = re.compile(r"\s+")
 
 
 def strip_chrome(line: str) -> str:
     """The line without chrome phrases; "" when nothing but separators is left."""
+    if _DATE_BAR.fullmatch(line):
+        return ""
     if not _CHROME_PHRASE.search(line):
         return line
     rest = _SPACES.sub(" ", _CHROME_PHRASE.sub(" ", line)).strip()
-    return rest if _WORD.search(rest) else ""
+    return rest if _WORD.search(rest) and not _DATE_BAR.fullmatch(rest) else ""
 
 
 def without_chrome(doc: Document) -> Document:

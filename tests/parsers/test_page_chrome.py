@@ -67,6 +67,7 @@ def test_year_comes_from_the_report_never_from_a_chrome_date() -> None:
         "一、总体情况", "2026年11月27日 星期五", "二、主动公开政府信息情况"))
     report = parse(f"<html><body><h1>年度报告</h1>{body}</body></html>".encode(), "text/html")
     assert report.year == 2022
+    assert "2026" not in report.text and report.publish_date is None
 
 
 @pytest.mark.parametrize(("line", "kept"), [
@@ -77,6 +78,9 @@ def test_year_comes_from_the_report_never_from_a_chrome_date() -> None:
     # prose that cites counters or today is report text
     ("全年门户网站总访问量12万次，点击数达到5万次。", "全年门户网站总访问量12万次，点击数达到5万次。"),
     ("今天是我局政务公开工作的新起点。", "今天是我局政务公开工作的新起点。"),
+    ("2026年11月27日 星期五 10:01", ""),
+    ("2023年3月5日星期日召开专题会议。", "2023年3月5日星期日召开专题会议。"),
+    ("2023年1月20日", "2023年1月20日"),  # a report's own date line (its publish date)
     ("本年度报告中所列数据的统计期限自2023年1月1日起", "本年度报告中所列数据的统计期限自2023年1月1日起"),
 ])
 def test_chrome_phrases_are_cut_with_their_values_only(line: str, kept: str) -> None:
