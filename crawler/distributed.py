@@ -3,7 +3,8 @@
 `distributed_settings(url)` is an overlay on the project settings that
 - swaps in scrapy-redis' scheduler and duplicate filter, shared in Redis, with a queue whose pop
   is reliable (see crawler/redis_crawl_state.py: popped requests stay "in flight" until handled);
-- lets exactly one process seed the start URLs (SETNX lock), the others join;
+- lets one process seed the start URLs (SETNX lock with a TTL its heartbeat refreshes), the
+  others wait for the "seeded" marker and take over if the seeder died before setting it;
 - replaces the local archive pipeline by one that RPUSHes each capture to Redis, where the
   single writer (`nianbao ingest-worker`, archive/queue_writer.py) takes it;
 - keeps a heartbeat per process, closes a process when nobody has work left (instead of
@@ -25,6 +26,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from scrapy.utils.asyncio import sleep
 from scrapy.utils.request import request_from_dict
 from scrapy_redis.queue import PriorityQueue
 from twisted.internet import task
@@ -166,9 +168,17 @@ class DistributedSpiderMiddleware:
         return cls(crawler)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        if not self.registry.try_seed(self.crawler_id):
-            log.info("another crawler seeded this crawl: joining it")
-            return
+        # A seeder killed before its "seeded" marker stops refreshing the lock: whoever finds
+        # the lock expired and no marker takes over (its start requests are deduplicated).
+        while not self.registry.is_seeded():
+            if self.registry.try_seed(self.crawler_id):
+                async for item_or_request in self._seed(start):
+                    yield item_or_request
+                return
+            await sleep(IDLE_POLL_SECONDS)
+        log.info("another crawler seeded this crawl: joining it")
+
+    async def _seed(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         spider = self.crawler.spider
         sites = [site.to_archive() for site in spider.sites.values()]
         self.registry.server.sadd(self.registry.keys.sites, *spider.sites)

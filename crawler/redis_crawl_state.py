@@ -8,6 +8,10 @@ popping crawler's in-flight hash and leaves it only when its response has been h
 crawler refreshes a heartbeat key with a TTL; a crawler whose heartbeat expired while it was
 still "running" is dead, and any live crawler puts its in-flight requests back into the queue.
 So a SIGKILLed crawler loses nothing (a request may be fetched twice; the archive dedups).
+
+Seeding: the seed lock expires like a heartbeat (the seeder's heartbeat refreshes it) and the
+"seeded" marker is set only once every start request is queued; a crawler that finds neither
+takes the lock and seeds, so a seeder killed half-way delays the crawl by one TTL, no more.
 """
 from __future__ import annotations
 
@@ -42,6 +46,12 @@ for i = 1, #items, 2 do redis.call('ZADD', KEYS[1], items[i + 1], items[i]) end
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 return #items / 2
+"""
+
+# A crawler's heartbeat: its alive key, and the seed lock's TTL while it holds the lock.
+_HEARTBEAT = """
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[2])
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
 """
 
 
@@ -125,6 +135,7 @@ class CrawlRegistry:
         self.ttl_ms = int(heartbeat_ttl * 1000)
         self._pop = server.register_script(_POP)
         self._requeue = server.register_script(_REQUEUE)
+        self._heartbeat = server.register_script(_HEARTBEAT)
 
     # --- a crawler's own life cycle -------------------------------------------------------
     def register(self, crawler_id: str) -> None:
@@ -132,11 +143,13 @@ class CrawlRegistry:
         self.server.hset(self.keys.crawlers, crawler_id, RUNNING)
 
     def heartbeat(self, crawler_id: str) -> None:
-        self.server.set(self.keys.alive(crawler_id), "1", px=self.ttl_ms)
+        self._heartbeat(keys=[self.keys.alive(crawler_id), self.keys.seed_lock],
+                        args=[crawler_id, self.ttl_ms])
 
     def try_seed(self, crawler_id: str) -> bool:
-        """Exactly one crawler of a crawl wins the seed lock (SETNX) and feeds the start URLs."""
-        return bool(self.server.set(self.keys.seed_lock, crawler_id, nx=True))
+        """One live crawler at a time holds the seed lock (SETNX) and feeds the start URLs; the
+        lock lives one heartbeat TTL unless its holder's heartbeat refreshes it."""
+        return bool(self.server.set(self.keys.seed_lock, crawler_id, nx=True, px=self.ttl_ms))
 
     def mark_seeded(self) -> None:
         self.server.set(self.keys.seeded, "1")

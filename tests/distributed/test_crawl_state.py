@@ -95,3 +95,16 @@ def test_client_rides_out_a_redis_restart(persistent_redis):
     reg.register("a")
     persistent_redis.restart()
     assert reg._states() == {"a": "running"}  # same client object, data kept by the AOF
+
+
+def test_seed_lock_of_a_dead_seeder_expires_and_a_live_one_keeps_it(redis_server):
+    reg = registry(redis_server.url, ttl=0.3)
+    assert reg.try_seed("dead")  # then killed: no heartbeat, no "seeded" marker
+    assert not reg.try_seed("b")
+    time.sleep(0.4)
+    assert reg.try_seed("b") and not reg.is_seeded()
+    for _ in range(6):  # b's heartbeat keeps its lock past the TTL while it seeds
+        reg.heartbeat("b")
+        time.sleep(0.1)
+    assert not reg.try_seed("c")
+    assert reg.server.get(KEYS.seed_lock) == b"b"

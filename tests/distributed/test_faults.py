@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.redis_crawl_state import CrawlKeys, CrawlRegistry
+
 from .cluster import Cluster, archive_contents, duplicate_versions, replica_for_tests
 
 
@@ -96,3 +98,15 @@ def test_redis_restart_mid_crawl(tmp_path, persistent_redis, clean_first_crawl):
             finish(cluster, [0, 0, 0, 0], clean_first_crawl)
         finally:
             cluster.kill_all()
+
+
+def test_crawler_killed_while_seeding_does_not_block_the_crawl(cluster, redis_server,
+                                                               clean_first_crawl):
+    # What a seeder SIGKILLed right after SETNX leaves: the lock (with the crawl's heartbeat
+    # TTL, FAST: 2 s), no "seeded" marker, no heartbeat.
+    dead = CrawlRegistry(redis_server.client(), CrawlKeys(), heartbeat_ttl=2)
+    assert dead.try_seed("host-1-dead")
+    cluster.start_writer()
+    cluster.start_crawler()
+    finish(cluster, [0, 0], clean_first_crawl)
+    assert "another crawler seeded" not in cluster.log("crawler0")
