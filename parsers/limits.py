@@ -8,15 +8,26 @@ time or memory cannot be taken back from Python code in the same process. So the
 a child process started from a forkserver (clean, parser modules preloaded: a few ms per
 document) with RLIMIT_CPU and RLIMIT_AS set; a child that overruns is killed by the kernel
 and the document gets a one-line InputTooLarge error instead of taking the crawl down.
+
+A killed child leaves nothing behind: it runs in a session of its own, which its converter
+(LibreOffice, in a process group of its own: parsers/readers/office.py) shares, and every
+process still in that session is killed with it; its temporary files go to a scratch
+directory the parent removes. The converter's own time limit is below the wall bound, so a
+slow conversion normally ends as the reader's error first.
 """
 from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
+import os
 import resource
 import signal
+import tempfile
+import time
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from . import errors
 from .model import Report
@@ -50,12 +61,21 @@ def parse_bounded(data: bytes, content_type: str | None = None, url: str | None 
                   bounds: Bounds = DEFAULT_BOUNDS) -> Report:
     """`parsers.parse` under `bounds`. Raises ParseError subclasses like `parse` does
     (InputTooLarge for an overrun); a parser bug comes back as RuntimeError."""
+    with tempfile.TemporaryDirectory(prefix="nianbao-parse-",
+                                     ignore_cleanup_errors=True) as scratch:
+        outcome, exitcode = _run_child(data, content_type, url, bounds, scratch)
+    return _result(outcome, exitcode, bounds)
+
+
+def _run_child(data: bytes, content_type: str | None, url: str | None, bounds: Bounds,
+               scratch: str) -> tuple[tuple | None, int | None]:
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_parse_in_child, args=(sender, data, content_type, url, bounds),
-                            daemon=True)
+    child = context.Process(target=_parse_in_child,
+                            args=(sender, data, content_type, url, bounds, scratch), daemon=True)
     child.start()
     sender.close()
+    outcome: tuple | None = None
     try:
         outcome = _receive(receiver, child, bounds)
     finally:
@@ -64,7 +84,9 @@ def parse_bounded(data: bytes, content_type: str | None = None, url: str | None 
         if child.is_alive():
             child.kill()
             child.join()
-    return _result(outcome, child.exitcode, bounds)
+        if outcome is None or outcome[0] == "wall":  # killed or died mid-parse
+            _end_session(child.pid)
+    return outcome, child.exitcode
 
 
 def _receive(receiver: multiprocessing.connection.Connection, child: multiprocessing.Process,
@@ -97,9 +119,12 @@ def _result(outcome: tuple | None, exitcode: int | None, bounds: Bounds) -> Repo
 
 
 def _parse_in_child(sender: multiprocessing.connection.Connection, data: bytes,
-                    content_type: str | None, url: str | None, bounds: Bounds) -> None:
+                    content_type: str | None, url: str | None, bounds: Bounds,
+                    scratch: str) -> None:
     from . import parse
 
+    os.setsid()  # the session the parent ends if it has to kill this child
+    tempfile.tempdir = scratch
     _limit(resource.RLIMIT_CPU, bounds.cpu_seconds)
     _limit(resource.RLIMIT_AS, _address_space() + bounds.memory_bytes)
     try:
@@ -131,3 +156,27 @@ def _address_space() -> int:
             if line.startswith("VmSize:"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def _end_session(session_id: int) -> None:
+    """Kill whatever is left in a dead child's session (an orphaned converter), and wait until
+    it is gone so its files can be removed. Linux has no kill-by-session call and psutil does
+    not report session ids, hence /proc."""
+    deadline = time.monotonic() + 5
+    while (members := _session_members(session_id)) and time.monotonic() < deadline:
+        for pid in members:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+
+
+def _session_members(session_id: int) -> list[int]:
+    """Live (not zombie) processes of a session, from /proc/PID/stat."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):
+            # Fields after the command name "(…)": state ppid pgrp session …
+            state, _ppid, _pgrp, session = stat.read_text().rsplit(")", 1)[1].split()[:4]
+            if int(session) == session_id and state != "Z":
+                members.append(int(stat.parent.name))
+    return members

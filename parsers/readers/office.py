@@ -3,7 +3,10 @@
 LibreOffice headless converts both (its DOCX keeps merged cells, so the DOCX reader sees the
 same tables as in the original). Each conversion gets a fresh profile directory, so parallel
 parses do not fight over one profile's lock, and a time limit: the whole process group is
-killed when it runs over (soffice is a wrapper script that starts soffice.bin).
+killed when it runs over (soffice is a wrapper script that starts soffice.bin). The limit is
+below the bounded parse's wall time (parsers/limits.py), so a slow conversion ends as this
+module's error; the group stays in the caller's session, so a bounded parse that is killed
+anyway takes its converter with it.
 
 One file must always give one Document: a conversion that fails, times out (a loaded machine)
 or leaves no complete DOCX is an UnreadableInput error, never a retry with another converter —
@@ -26,7 +29,7 @@ from . import magic
 from .docx import read_docx
 from .textnorm import clean
 
-CONVERTER_TIMEOUT_SECONDS = 90.0
+CONVERTER_TIMEOUT_SECONDS = 45.0  # < limits.Bounds.wall_seconds
 # A Word 97 binary (.doc) is opened with the Word 97 filter only: left to guess, LibreOffice
 # imports a damaged file as plain text and "converts" it into garbage. WPS files and RTF
 # (often served as .doc) are left to its detection.
@@ -66,7 +69,7 @@ def convert_to_docx(data: bytes, kind: str, soffice: str, word97: bool) -> bytes
 
 def _run(command: list[str], what: str) -> bytes:
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)
+                               process_group=0)
     try:
         out, _ = process.communicate(timeout=CONVERTER_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
