@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年|([一二][〇○零Ｏ一二三四五六七八九]{3})\s*年")
+# The year a link title names is read exactly as the parser reads it from the report's title.
+from parsers.metadata import year_named as report_year
+
 _REPORT = re.compile(r"年度报告|年报|工作报告")
 _ANNUAL = re.compile(r"年度报告|年报")
 _DISCLOSURE = re.compile(r"信息公开|政务公开")
@@ -18,16 +18,6 @@ _EXCLUDED = re.compile(
     r"工作方案|实施方案|计划|考核|评估|报送|培训|会议")
 _COLUMN = re.compile(r"信息公开|政务公开|主动公开|公开年报|年度报告|公开目录")
 _PAGINATION = re.compile(r"^\s*(?:下一?页|后页|尾页|末页|>|»|\[?\d{1,4}\]?)\s*$")
-
-
-def report_year(title: str) -> int | None:
-    """The reporting year a title names (2022 for '二〇二二年度…'), or None."""
-    match = _YEAR.search(title)
-    if not match:
-        return None
-    if match.group(1):
-        return int(match.group(1))
-    return int("".join(str(_CN_DIGITS[ch]) for ch in match.group(2)))
 
 
 def is_report_title(title: str) -> bool:

@@ -13,6 +13,10 @@ _TITLE_WORDS = re.compile(r"政府信息公开|信息公开|政务公开")
 # Title lines hold no "label: value" pair, no breadcrumb and no weekday (a date bar).
 _NOT_TITLE_LINE = re.compile(r"[:：>＞»]|星期[一二三四五六日天]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# A year in words, as titles write it: 二〇二二年 (〇 also typed as ○, 零 or the letter O).
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_NAMED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年|([一二][〇○零O一二三四五六七八九]{3})\s*年")
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度|((?:19|20)\d{2})\s*年[^。，,；;]{0,20}年度报告")
 _AGENCY_FROM_TITLE = re.compile(
     r"^(?P<agency>.*?)\s*(?:关于)?\s*(?:(?:19|20)\d{2}\s*年|[（(]?(?:19|20)\d{2}[）)]?)")
@@ -103,10 +107,8 @@ def agency_fallback(paragraphs: list[str]) -> str | None:
 
 def find_year(title: str | None, period: str | None, paragraphs: list[str]) -> int | None:
     for s in (title, period):
-        if s:
-            m = _YEAR.search(unicodedata.normalize("NFKC", s))
-            if m:
-                return int(m.group(1))
+        if s and (year := year_named(s)):
+            return year
     head = paragraphs[:12]
     for p in head:  # the year the report names itself for ("2022年度", "2022年…年度报告")
         if m := _REPORT_YEAR.search(unicodedata.normalize("NFKC", p)):
@@ -117,6 +119,17 @@ def find_year(title: str | None, period: str | None, paragraphs: list[str]) -> i
             y = int(m.group(1))
             counts[y] = counts.get(y, 0) + 1
     return max(counts, key=counts.get) if counts else None
+
+
+def year_named(text: str) -> int | None:
+    """The first year a title or period names (2022 for '2022年…' and '二〇二二年度…'), or None.
+    Shared with the crawler (crawler/recognise.py), which reads link titles the same way."""
+    match = _NAMED_YEAR.search(unicodedata.normalize("NFKC", text))  # full-width digits, Ｏ
+    if not match:
+        return None
+    if match.group(1):
+        return int(match.group(1))
+    return int("".join(str(_CN_DIGITS[ch]) for ch in match.group(2)))
 
 
 def find_period(text: str) -> str | None:

@@ -80,20 +80,45 @@ def _wraps(cell: str) -> bool:
     return bool(cell.strip(_SPACES)) and not _NUMERIC.match(cell)
 
 
+class _Blocks:
+    """The blocks read so far: paragraphs, and the rows of the table being read, which the
+    next paragraph (or the end of the text) closes."""
+
+    def __init__(self, markdown: bool) -> None:
+        self.markdown = markdown
+        self.blocks: list = []
+        self.rows: list[list[str]] | None = None
+
+    def add_row(self, cells: list[str]) -> list[str]:
+        if self.rows is None:
+            self.rows = []
+        self.rows.append(cells)
+        return cells
+
+    def add_paragraph(self, line: str) -> None:
+        self._close_table()
+        if p := _paragraph(line, self.markdown):
+            self.blocks.append(p)
+
+    def close(self) -> list:
+        self._close_table()
+        return self.blocks
+
+    def _close_table(self) -> None:
+        if self.rows is not None:
+            self.blocks.append(Table(self.rows))
+            self.rows = None
+
+
 def _read_cell_per_line(lines: list[str], markdown: bool) -> list:
-    blocks: list = []
-    rows: list[list[str]] | None = None
-    row: list[str] | None = None
+    out = _Blocks(markdown)
+    row: list[str] | None = None  # the row being read, in out.rows
     in_cell = False  # the previous line was a cell line (or its continuation)
     for ln in lines:
         if ln[:1] == "\t":
-            parts = ln[1:].split("\t")
-            if rows is None:
-                rows = []
             if row is None:
-                row = []
-                rows.append(row)
-            row.extend(parts)
+                row = out.add_row([])
+            row.extend(ln[1:].split("\t"))
             in_cell = True
             continue
         stripped = ln.strip(_SPACES)
@@ -105,21 +130,14 @@ def _read_cell_per_line(lines: list[str], markdown: bool) -> list:
                 and _wraps(row[-1]):
             row[-1] = f"{row[-1]}\n{ln.rstrip(_SPACES)}"
             continue
-        if rows is not None:
-            blocks.append(Table(rows))
-            rows = row = None
+        row = None
         in_cell = False
-        p = _paragraph(ln, markdown)
-        if p:
-            blocks.append(p)
-    if rows is not None:
-        blocks.append(Table(rows))
-    return blocks
+        out.add_paragraph(ln)
+    return out.close()
 
 
 def _read_row_per_line(lines: list[str], markdown: bool) -> list:
-    blocks: list = []
-    rows: list[list[str]] | None = None
+    out = _Blocks(markdown)
     for ln in lines:
         stripped = ln.strip(_SPACES)
         if not stripped:
@@ -136,16 +154,7 @@ def _read_row_per_line(lines: list[str], markdown: bool) -> list:
             inner = ln.strip()[1:-1]
             cells = [c.strip() for c in inner.split("|")]
         if cells is not None:
-            if rows is None:
-                rows = []
-            rows.append(cells)
-            continue
-        if rows is not None:
-            blocks.append(Table(rows))
-            rows = None
-        p = _paragraph(ln, markdown)
-        if p:
-            blocks.append(p)
-    if rows is not None:
-        blocks.append(Table(rows))
-    return blocks
+            out.add_row(cells)
+        else:
+            out.add_paragraph(ln)
+    return out.close()

@@ -5,7 +5,7 @@ import pytest
 
 import parsers
 from parsers.agency import agency_kind, normalize_agency
-from parsers.metadata import find_publish_date, find_region
+from parsers.metadata import find_publish_date, find_region, find_year
 from tests.conftest import SEEDS_DIR
 
 SEEDS = {
@@ -113,3 +113,12 @@ def test_agency_from_signature_when_the_title_has_none():
 def test_agency_from_title(title, agency):
     from parsers.metadata import agency_from_title
     assert agency_from_title(title) == agency
+
+
+@pytest.mark.parametrize("title, year", [
+    ("工信局二〇二二年度政府信息公开工作年度报告", 2022),  # a year in words, as the crawler reads it
+    ("工信局二○二一年政府信息公开工作年度报告", 2021),
+    ("工信局２０２３年政府信息公开工作年度报告", 2023),  # full-width digits
+])
+def test_year_from_the_title_in_words_or_full_width(title, year):
+    assert find_year(title, None, ["本年度共主动公开政府信息2019年以来最多。"]) == year
