@@ -13,6 +13,7 @@ from pathlib import Path
 from parsers import ParseError, Report, parse
 from parsers.agency import agency_kind, normalize_agency
 from parsers.limits import parse_bounded
+from parsers.metadata import find_region
 
 from . import expected, schema, search_index
 from .capture import Capture, IngestResult
@@ -110,7 +111,8 @@ class Archive:
                      json.dumps(site.get("start_urls", []), ensure_ascii=False),
                      site.get("region"), site.get("cms")))
                 for agency in site.get("agencies") or []:
-                    agency_id = self._agency_id(agency["name"], site["id"])
+                    region = find_region(agency["name"], site.get("region"), site.get("name"))
+                    agency_id = self._agency_id(agency["name"], site["id"], vars(region))
                     self.conn.execute(
                         "UPDATE agencies SET site_id = ?, kind = COALESCE(?, kind), "
                         "since = COALESCE(?, since), in_registry = 1 WHERE id = ?",
@@ -129,6 +131,11 @@ class Archive:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (name, json.dumps(aliases, ensure_ascii=False), region.get("province"),
                  region.get("city"), region.get("county"), site_id, agency_kind(name))).lastrowid
+        if region:  # a region learnt later fills what was unknown, never overwrites
+            self.conn.execute(
+                "UPDATE agencies SET province = COALESCE(province, ?), city = COALESCE(city, ?), "
+                "county = COALESCE(county, ?) WHERE id = ?",
+                (region.get("province"), region.get("city"), region.get("county"), row[0]))
         aliases = json.loads(row[1] or "[]")
         if printed != name and printed not in aliases:
             self.conn.execute("UPDATE agencies SET aliases = ? WHERE id = ?",

@@ -52,3 +52,16 @@ def test_late_when_first_seen_after_the_deadline(archive: Archive) -> None:
     found = statuses(archive, date(2023, 6, 1))
     assert found[("上饶市工业和信息化局", 2021)][0] == "found"
     assert found[("上饶市工业和信息化局", 2022)][0] == "missing"
+
+
+def test_registry_agencies_get_their_region(archive: Archive) -> None:
+    """A missing agency-year must still say where the agency is (the registry names it)."""
+    archive.register_sites([{"id": "fc", "name": "丰城市人民政府", "region": "江西省宜春市丰城市",
+                             "start_urls": ["http://www.jxfc.gov.cn/"],
+                             "agencies": [{"name": "丰城市市场监督管理局", "since": 2022},
+                                          {"name": "工信局", "since": 2022}]}])
+    rows = archive.conn.execute("SELECT name, province, city, county FROM agencies ORDER BY name")
+    regions = {name: (p, c, k) for name, p, c, k in rows}
+    assert regions["丰城市市场监督管理局"] == ("江西省", "宜春市", "丰城市")
+    # a bare name takes the site's region
+    assert regions[next(n for n in regions if n != "丰城市市场监督管理局")] == ("江西省", "宜春市", "丰城市")
