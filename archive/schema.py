@@ -6,7 +6,9 @@ import time
 
 import sqlite_utils
 
-SCHEMA_VERSION = 3
+from archive.text_codec import SQL_FUNCTION, pack_text, register_text_function
+
+SCHEMA_VERSION = 4  # 4: versions.text -> versions.text_z (compressed)
 BUSY_TIMEOUT_S = 30
 CACHE_KIB = 64 * 1024  # page cache: a batch of ingests touches the same index pages again
 
@@ -34,7 +36,7 @@ _TABLES: list[tuple[str, dict, dict]] = [
                   "period": str, "publish_date": str, "contact_address": str,
                   "contact_phone": str, "contact_postcode": str, "contact_email": str,
                   "websites": str, "province": str, "city": str, "county": str,
-                  "source_kind": str, "text": str, "sections": str, "warnings": str,
+                  "source_kind": str, "text_z": bytes, "sections": str, "warnings": str,
                   "checks_failed": int, "first_seen": str, "last_seen": str, "cause": str,
                   "parser_version": str},
      {"pk": "id", "not_null": ["report_id", "seq", "content_hash"],
@@ -83,13 +85,20 @@ _LATE_FOREIGN_KEYS = [("reports", "current_version_id", "versions", "id"),
                       ("captures", "report_id", "reports", "id"),
                       ("captures", "version_id", "versions", "id")]
 
-# versions.sections holds [start, end] offsets into versions.text where it can (pack_sections);
+# versions.text_z is the compressed full text (archive/text_codec.py); these views read it
+# through {SQL_FUNCTION}(), registered on the archive's and Datasette's connections.
+_VERSION_TEXTS_VIEW_SQL = f"""
+CREATE VIEW IF NOT EXISTS version_texts AS
+SELECT id AS version_id, {SQL_FUNCTION}(text_z) AS text FROM versions
+"""
+
+# versions.sections holds [start, end] offsets into the full text where it can (pack_sections);
 # this view gives every section's text back. substr counts characters, as Python slices do.
-_VERSION_SECTIONS_VIEW_SQL = """
+_VERSION_SECTIONS_VIEW_SQL = f"""
 CREATE VIEW IF NOT EXISTS version_sections AS
 SELECT v.id AS version_id, j.key AS section,
        CASE j.type WHEN 'array'
-            THEN substr(v.text, json_extract(j.value, '$[0]') + 1,
+            THEN substr({SQL_FUNCTION}(v.text_z), json_extract(j.value, '$[0]') + 1,
                         json_extract(j.value, '$[1]') - json_extract(j.value, '$[0]'))
             ELSE j.value END AS text
 FROM versions v, json_each(v.sections) j
@@ -123,6 +132,7 @@ def connect(path: str) -> sqlite_utils.Database:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     conn.execute("PRAGMA foreign_keys=ON")
+    register_text_function(conn)
     return sqlite_utils.Database(conn)
 
 
@@ -166,13 +176,32 @@ def _create(db: sqlite_utils.Database) -> None:
     late = [fk for fk in _LATE_FOREIGN_KEYS if fk[:2] not in existing]
     if late:
         db.add_foreign_keys(late)
+    _compress_texts(db)
     db.execute(_CELL_VALUES_SQL)
     # Schema 2 indexed cells by (key_id, version_id) too: 2.1 KB a report and ~200 scattered
     # page writes per ingest. Every query (metadata.yml, plugins, report_figures) selects a
     # version first, which the primary key (version_id, key_id) covers.
     db.execute("DROP INDEX IF EXISTS idx_cell_values_key")
     db.execute(_CELLS_VIEW_SQL)
+    db.execute(_VERSION_TEXTS_VIEW_SQL)
     db.execute(_VERSION_SECTIONS_VIEW_SQL)
     for table, columns, unique in _INDEXES:
         db[table].create_index(columns, unique=unique, if_not_exists=True)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _compress_texts(db: sqlite_utils.Database, batch: int = 1000) -> None:
+    """Schema 3 -> 4 in place: versions.text (plain) becomes versions.text_z (compressed)."""
+    columns = db["versions"].columns_dict
+    if "text" not in columns:
+        return
+    db.execute("DROP VIEW IF EXISTS version_sections")  # it reads the column being dropped
+    if "text_z" not in columns:
+        db.execute("ALTER TABLE versions ADD COLUMN text_z BLOB")
+    last_id = -1
+    while rows := db.execute("SELECT id, text FROM versions WHERE id > ? ORDER BY id LIMIT ?",
+                             (last_id, batch)).fetchall():
+        db.conn.executemany("UPDATE versions SET text_z = ? WHERE id = ?",
+                            [(pack_text(text), id_) for id_, text in rows])
+        last_id = rows[-1][0]
+    db.execute("ALTER TABLE versions DROP COLUMN text")

@@ -8,7 +8,7 @@ gets the same treatment and must contain every bigram of every term ("宜春市"
 search orders hits by where they occur (RANK_TIERS).
 
 Compactness: the FTS table is contentless (content=''), so it holds no copy of the text (which
-lives in versions.text), and detail=column, so it records which column of which report holds a
+lives in versions.text_z), and detail=column, so it records which column of which report holds a
 token but not where: about 0.5x the text's UTF-8 size instead of about 1.1x with positions.
 The price is that a longer term matches its bigrams anywhere in one report rather than as
 adjacent characters - rarely a different answer, as bigram combinations are specific.
@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from operator import add
 
 import sqlite_utils
+
+from archive.text_codec import unpack_text
 
 FTS_TABLE = "report_search_fts"
 TRACK_TABLE = "report_search"
@@ -55,7 +57,7 @@ _SCHEMA = (
 # The report's current version, its title and its agency's name: what one index row holds.
 _SOURCE_SQL = """
 SELECT r.id AS report_id, v.id AS version_id, COALESCE(v.title, r.title, '') AS title,
-       COALESCE(a.name, '') AS agency, COALESCE(v.text, '') AS text
+       COALESCE(a.name, '') AS agency, v.text_z
 FROM reports r
 JOIN versions v ON v.id = r.current_version_id
 LEFT JOIN agencies a ON a.id = r.agency_id
@@ -127,8 +129,9 @@ def has_search_index(db: sqlite_utils.Database | sqlite3.Connection) -> bool:
 
 
 def _insert(conn: sqlite3.Connection, row: sqlite3.Row | tuple, command: str | None = None) -> None:
-    report_id, _version_id, title, agency, text = row
-    values = (report_id, bigram_text(title), bigram_text(agency), bigram_text(text))
+    report_id, _version_id, title, agency, text_z = row
+    values = (report_id, bigram_text(title), bigram_text(agency),
+              bigram_text(unpack_text(text_z)))
     if command:  # FTS5 'delete' replays the exact tokens a contentless row was indexed with
         conn.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, agency, text) "
                      "VALUES (?, ?, ?, ?, ?)", (command, *values))
@@ -147,7 +150,7 @@ def unindex_report(db: sqlite_utils.Database | sqlite3.Connection, report_id: in
     (a re-parse): the removal replays that text."""
     conn = _conn(db)
     old = conn.execute(
-        f"SELECT s.report_id, s.version_id, s.title, s.agency, COALESCE(v.text, '') "
+        f"SELECT s.report_id, s.version_id, s.title, s.agency, v.text_z "
         f"FROM {TRACK_TABLE} s JOIN versions v ON v.id = s.version_id WHERE s.report_id = ?",
         (report_id,)
     ).fetchone()

@@ -20,6 +20,7 @@ from .capture import Capture, IngestResult
 from .content import (METADATA_FIELDS, Snapshot, compared_sections, pack_sections, snapshot,
                       stored_raw, unpack_sections)
 from .diff import Change, diff_cells, diff_metadata, diff_sections
+from .text_codec import pack_text, unpack_text
 from .warc_store import DEFAULT_ROTATE_BYTES, Original, WarcLocation, WarcStore
 
 # What a capture's own data can make SQLite reject (an unknown site_id, an out-of-range
@@ -27,7 +28,7 @@ from .warc_store import DEFAULT_ROTATE_BYTES, Original, WarcLocation, WarcStore
 # (disk full, I/O, a locked database) concerns every capture and stops the batch.
 _BAD_CAPTURE = (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError, UnicodeError)
 
-_VERSION_COLUMNS = (*METADATA_FIELDS, "publish_date", "source_kind", "text", "sections",
+_VERSION_COLUMNS = (*METADATA_FIELDS, "publish_date", "source_kind", "text_z", "sections",
                     "warnings", "checks_failed", "parser_version", "content_hash")
 
 
@@ -352,14 +353,14 @@ class Archive:
     def _diff(self, version_id: int, snap: Snapshot) -> list[Change]:
         """Cell, paragraph and metadata differences between a stored version and a new parse."""
         row = self.conn.execute(
-            f"SELECT sections, text, {', '.join(METADATA_FIELDS)} FROM versions WHERE id = ?",
+            f"SELECT sections, text_z, {', '.join(METADATA_FIELDS)} FROM versions WHERE id = ?",
             (version_id,)).fetchone()
         cells = dict(self.conn.execute(
             "SELECT k.tbl || '/' || k.row_key || '/' || k.col_key, v.value FROM cell_values v "
             "JOIN cell_keys k ON k.id = v.key_id WHERE v.version_id = ?", (version_id,)))
         metadata = dict(zip(METADATA_FIELDS, row[2:]))
         return [*diff_cells(cells, snap.cell_values()),
-                *diff_sections(compared_sections(unpack_sections(row[0], row[1]),
+                *diff_sections(compared_sections(unpack_sections(row[0], unpack_text(row[1])),
                                                  {key.split("/")[0] for key in cells}),
                                snap.compared_sections()),
                 *diff_metadata(metadata, snap.metadata)]
@@ -521,7 +522,7 @@ class Archive:
 def _content_values(snap: Snapshot) -> tuple:
     """The versions columns that come from the parse, in _VERSION_COLUMNS order."""
     values = {**snap.metadata, "publish_date": snap.publish_date,
-              "source_kind": snap.source_kind, "text": snap.text,
+              "source_kind": snap.source_kind, "text_z": pack_text(snap.text),
               "sections": pack_sections(snap.sections, snap.text),
               "warnings": json.dumps(snap.warnings, ensure_ascii=False),
               "checks_failed": sum(1 for c in snap.checks if not c[1]),

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from datasette.app import Datasette
 
-from archive import search_index
+from archive import schema, search_index
 from nianbao.report_figures import ensure_report_figures
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +52,7 @@ SERVING_INDEXES = (
 def prepare_for_serving(db_path: str) -> None:
     """Everything a read-only site needs written first: search index, serving indexes, the
     report_figures summary the charts read."""
+    migrate_archive(db_path)
     ensure_search_index(db_path)
     conn = sqlite3.connect(db_path, isolation_level=None)
     try:
@@ -60,6 +61,16 @@ def prepare_for_serving(db_path: str) -> None:
         ensure_report_figures(conn)
     finally:
         conn.close()
+
+
+def migrate_archive(db_path: str) -> None:
+    """Bring an archive made by an older schema up to date (the site reads versions.text_z)."""
+    db = schema.connect(db_path)
+    try:
+        if db["versions"].exists():
+            schema.create_schema(db)
+    finally:
+        db.conn.close()
 
 
 def ensure_search_index(db_path: str) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from archive import Archive, search_index
+from archive.text_codec import pack_text, unpack_text
 
 from archive_helpers import count, seed_text, text_capture
 
@@ -41,8 +42,10 @@ def test_reparse_keeps_the_search_index_consistent(archive: Archive) -> None:
     first = archive.ingest(text_capture(seed_text()))
     # an older parser's text, indexed: the contentless index must be told what it holds
     search_index.unindex_report(archive.db, first.report_id)
-    archive.conn.execute("UPDATE versions SET text = text || '补充说明', content_hash = 'older' "
-                         "WHERE id = ?", (first.version_id,))
+    text_z = archive.conn.execute("SELECT text_z FROM versions WHERE id = ?",
+                                  (first.version_id,)).fetchone()[0]
+    archive.conn.execute("UPDATE versions SET text_z = ?, content_hash = 'older' WHERE id = ?",
+                         (pack_text(unpack_text(text_z) + "补充说明"), first.version_id))
     search_index.index_report(archive.db, first.report_id)
     archive.reparse()
     hits = archive.conn.execute(

@@ -9,6 +9,7 @@ import yaml
 
 from archive import Archive, Capture, search_index
 from archive.search_index import FTS_TABLE, bigram_text, fts_query
+from archive.text_codec import register_text_function, unpack_text
 from nianbao.serve import METADATA, ensure_search_index, load_metadata
 from nianbao_site import SEEDS, WebArchive, seed_url
 
@@ -84,8 +85,8 @@ def test_index_is_compact(web_archive: WebArchive, tmp_path: Path) -> None:
     copy.write_bytes(web_archive.db_path.read_bytes())
     conn = sqlite3.connect(copy, isolation_level=None)
     search_index.rebuild(conn)
-    text_bytes = conn.execute("SELECT sum(length(CAST(text AS BLOB))) FROM versions v "
-                              "JOIN reports r ON r.current_version_id = v.id").fetchone()[0]
+    text_bytes = sum(len(unpack_text(z).encode("utf-8")) for z, in conn.execute(
+        "SELECT text_z FROM versions v JOIN reports r ON r.current_version_id = v.id"))
     index_bytes = conn.execute(
         f"SELECT sum(pgsize) FROM dbstat WHERE name = '{FTS_TABLE}_data'").fetchone()[0]
     # contentless and detail=column: no copy of the text, no positions. Five short reports are
@@ -112,6 +113,7 @@ def test_serve_builds_a_missing_or_stale_index(tmp_path: Path) -> None:
 def test_metadata_describes_every_table_and_column(web_archive: WebArchive) -> None:
     described = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["databases"]["nianbao"]["tables"]
     conn = sqlite3.connect(web_archive.db_path)
+    register_text_function(conn)  # the views read versions.text_z through it
     names = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
         f"AND name NOT LIKE '{FTS_TABLE}%'")]
