@@ -32,7 +32,9 @@ _PHONE = re.compile(
     r"(?:联系电话|咨询电话|办公电话|电话|联系方式|热线)\s*(?:号码)?\s*[:：为]?\s*"
     r"(?P<v>(?:[（(]?0\d{2,3}[)）]?\s*[-—－]?\s*)?\d{7,8}(?:\s*[、/,，或]\s*\d{7,8})*|1\d{10}|\d{5}|12345)")
 _POSTCODE = re.compile(r"(?:邮政编码|邮编)\s*[:：为]?\s*(?P<v>\d{6})(?!\d)")
-_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+# The local part is at most 64 characters (RFC 5321): unbounded, a long run of letters
+# without "@" made every start position scan to its end (quadratic).
+_EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _URL = re.compile(r"(?:https?://|(?<![A-Za-z0-9./@])www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+;=%]+", re.I)
 
 

@@ -15,6 +15,10 @@ from . import magic
 from .encoding import decode
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
+# Characters of text (of a text or markdown input, of an HTML page's article) a report may hold:
+# real ones hold under 200,000, and the report builder's time and memory grow with the text
+# (7.7 million characters took 5 s and 470 MB), which parsers.limits runs in-process.
+MAX_TEXT_CHARS = 2_000_000
 
 _CONTENT_TYPES = {
     "text/html": "html", "application/xhtml+xml": "html",
@@ -103,5 +107,7 @@ def _read_kind(kind: str, data: bytes, content_type: str | None) -> Document:
     if kind == "html":
         from .html import read_html
         return read_html(text)
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputTooLarge(f"{kind}: {len(text)} characters, over the {MAX_TEXT_CHARS} limit")
     from .text import read_text
     return read_text(text, kind=kind)

@@ -12,6 +12,7 @@ from pathlib import Path
 from archive import Archive
 from archive.capture import Capture
 from archive.store import parse_capture
+from archive.text_codec import register_text_function
 
 from .hostile_inputs import SECRET_MARK, Hostile
 
@@ -61,8 +62,10 @@ def run_campaign(inputs: list[Hostile], db: Path, workers: int = 2) -> Campaign:
 
 def _leaks(db: Path, inputs: list[Hostile]) -> list[str]:
     with sqlite3.connect(db) as conn:
+        register_text_function(conn)  # the archive stores version texts compressed
         rows = conn.execute(
             "SELECT c.url FROM captures c LEFT JOIN versions v ON v.capture_id = c.id "
-            "WHERE instr(COALESCE(v.text, '') || COALESCE(c.error, ''), ?) > 0",
+            "LEFT JOIN version_texts t ON t.version_id = v.id "
+            "WHERE instr(COALESCE(t.text, '') || COALESCE(c.error, ''), ?) > 0",
             (SECRET_MARK,)).fetchall()
     return [inputs[int(url.rsplit("/", 1)[1])].name for (url,) in rows]

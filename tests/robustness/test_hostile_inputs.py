@@ -66,9 +66,9 @@ def test_cpu_bound_stops_a_runaway_parse():
 
 
 def test_memory_bound_stops_a_hungry_parse():
-    cell = next(item for item in huge_tables(10) if item.name == "huge/html-one-10mb-cell")
+    rows = next(item for item in huge_tables(20_000) if item.name == "huge/docx-20000-rows")
     with pytest.raises(InputTooLarge, match="over 8 MB of memory"):
-        parse_bounded(cell.data, cell.content_type, bounds=Bounds(memory_bytes=8 * 1024 * 1024))
+        parse_bounded(rows.data, rows.content_type, bounds=Bounds(memory_bytes=8 * 1024 * 1024))
 
 
 def test_bounded_parse_gives_the_same_report_as_in_process():
