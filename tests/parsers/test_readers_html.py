@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from parsers.document import Table
-from parsers.errors import UnreadableInput
+from parsers.errors import InputTooLarge, UnreadableInput
 from parsers.readers import read
 from tests.conftest import SEED_FILES
 from tests.parsers.fixture_builders import expected_document, seed_reports, to_html
@@ -129,3 +129,36 @@ def test_article_placed_directly_in_body_is_located_without_a_warning() -> None:
     document = read(page.encode(), "text/html")
     assert document.blocks[:3] == ["樟树市工信局2023年政府信息公开工作年度报告", "一、总体情况", "正文"]
     assert document.warnings == []
+
+
+def _table_page(rows: int, cells: int) -> bytes:
+    row = "<tr>" + "<td>1</td>" * cells + "</tr>"
+    return f"<html><body><p>一、总体情况</p><table>{row * rows}</table></body></html>".encode()
+
+
+def test_a_table_at_the_caps_is_read_whole() -> None:
+    from parsers.readers.html import MAX_CELLS_PER_ROW, MAX_ROWS
+
+    tables = [b for b in read(_table_page(MAX_ROWS, 2), "text/html").blocks
+              if isinstance(b, Table)]
+    assert len(tables[0].rows) == MAX_ROWS
+    wide = [b for b in read(_table_page(2, MAX_CELLS_PER_ROW), "text/html").blocks
+            if isinstance(b, Table)]
+    assert wide[0].rows[0] == ["1"] * MAX_CELLS_PER_ROW
+
+
+@pytest.mark.parametrize(("rows", "cells", "reason"), [
+    (5_001, 2, "html: over 5000 table rows"),
+    (2, 201, "html: a table row with 201 cells, over the 200 limit"),
+    (30_000, 8, "html: over 200000 tags"),
+])
+def test_a_table_over_the_caps_is_refused(rows: int, cells: int, reason: str) -> None:
+    with pytest.raises(InputTooLarge, match=reason):
+        read(_table_page(rows, cells), "text/html")
+
+
+def test_an_article_over_the_text_cap_is_refused() -> None:
+    page = b"<html><body><p>" + "年".encode() * 2_000_001 + b"</p></body></html>"
+    with pytest.raises(InputTooLarge, match=r"html: the article holds \d+ characters, over the 2000000 limit"):
+        read(page, "text/html")
+
