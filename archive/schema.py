@@ -10,6 +10,9 @@ from archive.text_codec import SQL_FUNCTION, pack_text, register_text_function
 
 SCHEMA_VERSION = 4  # 4: versions.text -> versions.text_z (compressed)
 BUSY_TIMEOUT_S = 30
+# 16 KiB pages: a version row (its compressed text ~2.5 KB) fits one to a 4 KiB page with
+# ~40 % of it empty; six fit a 16 KiB page. Takes effect only when the file is created.
+PAGE_SIZE = 16384
 CACHE_KIB = 64 * 1024  # page cache: a batch of ingests touches the same index pages again
 
 _TABLES: list[tuple[str, dict, dict]] = [
@@ -124,6 +127,7 @@ _INDEXES: list[tuple[str, list[str], bool]] = [
 def connect(path: str) -> sqlite_utils.Database:
     """Open the archive database in autocommit mode: the archive issues its own BEGIN/COMMIT."""
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before WAL: its first write fixes the size
     _set_wal(conn)
     # NORMAL in WAL mode: a commit is not synced, the WAL is at each checkpoint. A power cut
     # (not a process crash) may lose the last commits, never corrupt the file; WARC records

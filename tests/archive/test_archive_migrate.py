@@ -77,3 +77,14 @@ def test_plain_connection_reads_text_through_the_codec(tmp_path: Path) -> None:
         raise AssertionError("version_texts read without nianbao_text")
     finally:
         conn.close()
+
+
+def test_new_archive_uses_large_pages_and_old_keeps_its_own(tmp_path: Path) -> None:
+    from archive.schema import PAGE_SIZE
+
+    with Archive(tmp_path / "new.db", fsync=False) as arch:
+        assert arch.conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+    sqlite3.connect(tmp_path / "old.db").executescript(
+        "PRAGMA page_size=4096; CREATE TABLE t (x);").close()
+    with Archive(tmp_path / "old.db", fsync=False) as arch:  # page size is fixed at creation
+        assert arch.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
