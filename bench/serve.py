@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 import yaml
 
 from archive import schema, search_index
+from archive.text_codec import pack_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CELLS_PER_REPORT = 100
@@ -115,7 +116,7 @@ def generate(db_path: Path, reports: int, seed: int = 7) -> dict:
                 "id": len(version_rows) + 1, "report_id": report_id, "seq": seq,
                 "content_hash": f"{report_id}-{seq}", "title": text.split("\n", 1)[0],
                 "agency_printed": agency["name"], "format": "2021" if year >= 2021 else "2019",
-                "text": text if seq == 1 else text + "本报告已更正。", "sections": "{}",
+                "text_z": pack_text(text if seq == 1 else text + "本报告已更正。"), "sections": "{}",
                 "warnings": "[]", "checks_failed": 2 if failing else 0,
                 "first_seen": first if seq == 1 else f"{year + 1}-03-01T02:00:00Z",
                 "last_seen": first, "cause": "first" if seq == 1 else "agency",
@@ -258,7 +259,7 @@ def run(reports: int, db_path: Path, repeats: int) -> dict:
         index_s = time.perf_counter() - start
     conn = schema.connect(str(db_path)).conn
     generated = generated or _counts(conn)
-    text_bytes = conn.execute("SELECT sum(length(CAST(v.text AS BLOB))) FROM reports r "
+    text_bytes = conn.execute("SELECT sum(length(CAST(nianbao_text(v.text_z) AS BLOB))) FROM reports r "
                               "JOIN versions v ON v.id = r.current_version_id").fetchone()[0]
     index_bytes = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'report_search%'"
                                ).fetchone()[0]
