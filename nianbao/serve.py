@@ -59,6 +59,9 @@ def prepare_for_serving(db_path: str) -> None:
         for sql in SERVING_INDEXES:
             conn.execute(sql)
         ensure_report_figures(conn)
+        # an immutable open reads the main file only: fold the WAL in, even when another
+        # connection of this process is still open and would stop the checkpoint-on-close
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
 
