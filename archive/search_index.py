@@ -1,17 +1,21 @@
-"""Chinese full-text search: SQLite FTS5 over text pre-split into overlapping character bigrams.
+"""Chinese full-text search: SQLite FTS5 over text pre-split into character bigrams.
 
 SQLite has no Chinese word breaker and FTS5 tokenizers cannot be written in Python, so the text
-is tokenised here: every run of Han characters becomes its overlapping bigrams plus its last
+is tokenised here: every run of Han characters gives its overlapping bigrams plus its last
 character ("宜春市" -> "宜春 春市 市"), other text is left to the unicode61 tokenizer. A query
 gets the same treatment and must contain every bigram of every term ("宜春市" -> "宜春" AND
-"春市"), so two-character queries and longer ones both hit the index - no LIKE scans. Ranked
-search orders hits by where they occur (RANK_TIERS).
+"春市"), so two-character queries and longer ones both hit the index - no LIKE scans.
 
-Compactness: the FTS table is contentless (content=''), so it holds no copy of the text (which
-lives in versions.text_z), and detail=column, so it records which column of which report holds a
-token but not where: about 0.5x the text's UTF-8 size instead of about 1.1x with positions.
-The price is that a longer term matches its bigrams anywhere in one report rather than as
-adjacent characters - rarely a different answer, as bigram combinations are specific.
+Two contentless FTS5 tables (content='': no copy of the text, which lives in versions.text_z):
+- FTS_TABLE, one column holding the tokens of the title, the agency name and the text, with
+  detail=none: it records which reports hold a token and nothing else - no positions, no
+  columns - about 1.2 KB a report, a third of detail=column (bench.archive). Datasette's table
+  search (`_search`) and the text tier of the ranked search read it.
+- NAMES_TABLE, title and agency with detail=column: small (names are short), and its column
+  filters give the ranked search its title and agency tiers (RANK_TIERS).
+Without positions a longer term matches its bigrams anywhere in one report rather than as
+adjacent characters - rarely a different answer, as bigram combinations are specific. Each
+report's tokens are written once (a set): without positions or counts, repeats add nothing.
 
 A contentless row can only be deleted by replaying the tokens it was indexed with, so
 `report_search` records which version, title and agency name each report was indexed from (title
@@ -31,24 +35,31 @@ import sqlite_utils
 from archive.text_codec import unpack_text
 
 FTS_TABLE = "report_search_fts"
+NAMES_TABLE = "report_names_fts"
 TRACK_TABLE = "report_search"
 # Ranked search in tiers: a hit in the title says most about a report, then one in the
 # publisher's name, then one in the text only; newest (highest id) first within a tier. Not
-# bm25: on a contentless detail=column table FTS5 has no per-row term counts and bm25() is 0
-# for every row. Each tier is a MATCH that FTS5 walks in rowid order and stops after the
-# needed rows, so ranking never scores every hit (a common word hits most reports).
+# bm25: contentless tables without positions have no term counts, and bm25() is 0 for every
+# row. Each tier is a MATCH that FTS5 walks in rowid order and stops after the needed rows, so
+# ranking never scores every hit (a common word hits most reports). Tiers 10 and 5 match
+# NAMES_TABLE; tier 1 is FTS_TABLE's hits minus NAMES_TABLE's hits of NAMED (metadata.yml).
 RANK_TIERS: dict[int, str] = {
     10: "title : ({q})",
     5: "agency : ({q}) NOT title : ({q})",
-    1: "({q}) NOT (title : ({q}) OR agency : ({q}))",
 }
+NAMED = "title : ({q}) OR agency : ({q})"
 
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_RUN = re.compile(f"[{_HAN}]+")
+_HAN_BIGRAM = re.compile(f"(?=([{_HAN}]{{2}}))")  # a lookahead: overlapping pairs, in C
+_HAN_RUN_END = re.compile(f"[{_HAN}](?![{_HAN}])")
 _QUERY_TERM = re.compile(r'"([^"]*)"|(\S+)')
 
 _SCHEMA = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "title, agency, text, content='', detail=column, tokenize='unicode61')",
+    "tokens, content='', detail=none, tokenize='unicode61')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {NAMES_TABLE} USING fts5("
+    "title, agency, content='', detail=column, tokenize='unicode61')",
     f"CREATE TABLE IF NOT EXISTS {TRACK_TABLE} ("
     "report_id INTEGER PRIMARY KEY REFERENCES reports(id), "
     "version_id INTEGER REFERENCES versions(id), title TEXT, agency TEXT)",
@@ -69,15 +80,14 @@ def _query_run(run: str) -> str:
     return run if len(run) == 1 else " ".join(map(add, run, run[1:]))  # map: C-speed pairs
 
 
-def _index_run(match: re.Match) -> str:
-    run = match.group()
-    return f" {_query_run(run)} {run[-1]} " if len(run) > 1 else f" {run} "
-
-
-def bigram_text(text: str) -> str:
-    """Text as indexed: each Han run -> its bigrams, then its last character on its own, so
-    that a one-character query (a prefix query) also finds the character that ends a run."""
-    return _HAN_RUN.sub(_index_run, text or "")
+def search_tokens(text: str | None) -> str:
+    """Text as indexed: the distinct bigrams of its Han runs, then the character that ends each
+    run (so a one-character query, a prefix query, also finds a run's last character), then
+    the text's non-Han rest for unicode61 to split. Deterministic: replaying it deletes a row."""
+    text = text or ""
+    han = dict.fromkeys(_HAN_BIGRAM.findall(text))
+    han.update(dict.fromkeys(_HAN_RUN_END.findall(text)))
+    return f"{' '.join(han)} {_HAN_RUN.sub(' ', text)}"
 
 
 def _term(term: str) -> str | None:
@@ -107,37 +117,55 @@ def fts_query(query: str) -> str:
 
 
 def tier_query(query: str, tier: int) -> str:
-    """The MATCH expression for the hits of one rank tier (RANK_TIERS) of a search box text."""
+    """The NAMES_TABLE MATCH expression of one name tier (RANK_TIERS) of a search box text."""
     return RANK_TIERS[tier].format(q=fts_query(query))
+
+
+def named_query(query: str) -> str:
+    """The NAMES_TABLE MATCH expression of the reports that a name tier ranks already."""
+    return NAMED.format(q=fts_query(query))
 
 
 def _conn(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:
     return db.conn if isinstance(db, sqlite_utils.Database) else db
 
 
+def _exists(conn: sqlite3.Connection, *names: str) -> bool:
+    found = conn.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN "
+                         f"({', '.join('?' * len(names))})", names).fetchone()[0]
+    return found == len(names)
+
+
 def ensure_search_schema(db: sqlite_utils.Database | sqlite3.Connection) -> None:
+    """Create the index tables; an index of the older layout (one detail=column table of
+    title, agency and text) is rebuilt in the current one."""
     conn = _conn(db)
+    if _exists(conn, FTS_TABLE) and not _exists(conn, NAMES_TABLE):
+        rebuild(conn)
+        return
     for sql in _SCHEMA:
         conn.execute(sql)
 
 
 def has_search_index(db: sqlite_utils.Database | sqlite3.Connection) -> bool:
-    found = _conn(db).execute(
-        "SELECT count(*) FROM sqlite_master WHERE name IN (?, ?)", (FTS_TABLE, TRACK_TABLE)
-    ).fetchone()[0]
-    return found == 2
+    return _exists(_conn(db), FTS_TABLE, NAMES_TABLE, TRACK_TABLE)
 
 
-def _insert(conn: sqlite3.Connection, row: sqlite3.Row | tuple, command: str | None = None) -> None:
+def _write(conn: sqlite3.Connection, row: sqlite3.Row | tuple, text_tokens: str | None = None,
+           command: str | None = None) -> None:
+    """One report's rows in both FTS tables; `command` 'delete' replays the exact tokens a
+    contentless row was indexed with. text_tokens: search_tokens of the version's text when
+    the caller has them (computed in a parsing worker), else made from text_z here."""
     report_id, _version_id, title, agency, text_z = row
-    values = (report_id, bigram_text(title), bigram_text(agency),
-              bigram_text(unpack_text(text_z)))
-    if command:  # FTS5 'delete' replays the exact tokens a contentless row was indexed with
-        conn.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, agency, text) "
-                     "VALUES (?, ?, ?, ?, ?)", (command, *values))
-    else:
-        conn.execute(f"INSERT INTO {FTS_TABLE} (rowid, title, agency, text) VALUES (?, ?, ?, ?)",
-                     values)
+    if text_tokens is None:
+        text_tokens = search_tokens(unpack_text(text_z))
+    names = (search_tokens(title), search_tokens(agency))
+    for table, columns, values in ((FTS_TABLE, ("tokens",), (" ".join((*names, text_tokens)),)),
+                                   (NAMES_TABLE, ("title", "agency"), names)):
+        head = (table, "rowid", *columns) if command else ("rowid", *columns)
+        params = (command, report_id, *values) if command else (report_id, *values)
+        conn.execute(f"INSERT INTO {table} ({', '.join(head)}) "
+                     f"VALUES ({', '.join('?' * len(params))})", params)
 
 
 def _track(conn: sqlite3.Connection, rows: list) -> None:
@@ -155,18 +183,19 @@ def unindex_report(db: sqlite_utils.Database | sqlite3.Connection, report_id: in
         (report_id,)
     ).fetchone()
     if old:
-        _insert(conn, old, command="delete")
+        _write(conn, old, command="delete")
     conn.execute(f"DELETE FROM {TRACK_TABLE} WHERE report_id = ?", (report_id,))
 
 
-def index_report(db: sqlite_utils.Database | sqlite3.Connection, report_id: int) -> None:
-    """(Re)index one report from its current version. Runs inside the caller's transaction."""
+def index_report(db: sqlite_utils.Database | sqlite3.Connection, report_id: int,
+                 text_tokens: str | None = None) -> None:
+    """(Re)index one report from its current version, inside the caller's transaction.
+    text_tokens: search_tokens of that version's text, when the caller has them already."""
     conn = _conn(db)
-    ensure_search_schema(conn)
     unindex_report(conn, report_id)
     row = conn.execute(_SOURCE_SQL + " WHERE r.id = ?", (report_id,)).fetchone()
     if row:
-        _insert(conn, row)
+        _write(conn, row, text_tokens)
         _track(conn, [row])
 
 
@@ -190,9 +219,10 @@ def rebuild(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     """Drop and rebuild the whole index from every report's current version; returns the count."""
     conn = _conn(db)
     with _transaction(conn):
-        conn.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
-        conn.execute(f"DROP TABLE IF EXISTS {TRACK_TABLE}")
-        ensure_search_schema(conn)
+        for table in (FTS_TABLE, NAMES_TABLE, TRACK_TABLE):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+        for sql in _SCHEMA:
+            conn.execute(sql)
         count = 0
         # Read in id batches rather than through one open cursor: memory stays flat and no
         # cursor is left reading while the same connection writes.
@@ -200,9 +230,10 @@ def rebuild(db: sqlite_utils.Database | sqlite3.Connection) -> int:
         while rows := conn.execute(_SOURCE_SQL + " WHERE r.id > ? ORDER BY r.id LIMIT 2000",
                                    (last_id,)).fetchall():
             for row in rows:
-                _insert(conn, row)
+                _write(conn, row)
             _track(conn, rows)
             count += len(rows)
             last_id = rows[-1][0]
-        conn.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
+        for table in (FTS_TABLE, NAMES_TABLE):
+            conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
     return count

@@ -5,7 +5,8 @@ plugin replaces that SQL function with archive.search_index.fts_query, which tur
 the bigrams "宜春" "春市" that the index holds, so the table search box and `?_search=` in
 the JSON API work for Chinese. For non-Han text fts_query quotes terms as escape_fts does.
 `nianbao_fts_query` is the same function under its own name, for canned queries;
-`nianbao_fts_tier(q, tier)` gives the MATCH of one rank tier for the ranked search.
+`nianbao_fts_tier(q, tier)` gives the names-index MATCH of a title or agency rank tier for the
+ranked search, `nianbao_fts_named(q)` that of the reports either tier holds.
 
 A search result page skips the table's default facets (`_nofacet=1`): each facet re-runs the
 search over every hit (a common word hits most of 100,000 reports), which made a search page
@@ -18,7 +19,7 @@ from urllib.parse import parse_qsl
 
 from datasette import hookimpl
 
-from archive.search_index import fts_query, tier_query
+from archive.search_index import fts_query, named_query, tier_query
 
 
 # trylast: Datasette registers its own escape_fts in a prepare_connection hook; ours must run
@@ -28,6 +29,7 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
     conn.create_function("nianbao_fts_query", 1, fts_query, deterministic=True)
     conn.create_function("nianbao_fts_tier", 2, tier_query, deterministic=True)
+    conn.create_function("nianbao_fts_named", 1, named_query, deterministic=True)
 
 
 def _without_default_facets(scope: dict) -> dict:
