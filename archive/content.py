@@ -14,10 +14,17 @@ from functools import cached_property
 
 from parsers import PARSER_VERSION, Check, Report
 
+from .search_index import search_tokens
+from .text_codec import pack_text
+
 # Metadata compared between versions and included in the hash (versions columns).
 METADATA_FIELDS = ("title", "agency_printed", "format", "period", "contact_address",
                    "contact_phone", "contact_postcode", "contact_email", "websites",
                    "province", "city", "county")
+
+# The versions columns that come from the parse (Snapshot.stored_values), in this order.
+VERSION_COLUMNS = (*METADATA_FIELDS, "publish_date", "source_kind", "text_z", "sections",
+                   "warnings", "checks_failed", "parser_version", "content_hash")
 
 TABLE_SECTIONS = ("active", "requests", "appeals")  # sections printed as the three tables
 
@@ -51,6 +58,34 @@ class Snapshot:
         }
         blob = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def stored_values(self) -> tuple:
+        """The VERSION_COLUMNS values, text compressed and sections packed."""
+        values = {**self.metadata, "publish_date": self.publish_date,
+                  "source_kind": self.source_kind, "text_z": pack_text(self.text),
+                  "sections": pack_sections(self.sections, self.text),
+                  "warnings": json.dumps(self.warnings, ensure_ascii=False),
+                  "checks_failed": sum(1 for c in self.checks if not c[1]),
+                  "parser_version": self.parser_version, "content_hash": self.content_hash}
+        return tuple(values[c] for c in VERSION_COLUMNS)
+
+    @cached_property
+    def stored_cells(self) -> list[tuple[str, str, str, float | int | None, str | None]]:
+        """cell_values rows before their key ids: tbl, row_key, col_key, value, stored raw."""
+        return [(t, r, c, v, stored_raw(v, raw)) for t, r, c, v, raw in self.cells]
+
+    @cached_property
+    def text_tokens(self) -> str:
+        """The full text as the search index holds it (search_index.search_tokens)."""
+        return search_tokens(self.text)
+
+    def prepare(self) -> Snapshot:
+        """Compute everything the archive writer stores now. A parsing worker calls it, so
+        the one writer process does only the writing (the values travel in the pickle)."""
+        for name in ("stored_values", "stored_cells", "text_tokens"):
+            getattr(self, name)
+        return self
 
     def cell_values(self) -> dict[str, float | int | None]:
         return {f"{t}/{r}/{c}": v for t, r, c, v, _ in self.cells}

@@ -17,10 +17,10 @@ from parsers.metadata import find_region
 
 from . import expected, schema, search_index
 from .capture import Capture, IngestResult
-from .content import (METADATA_FIELDS, Snapshot, compared_sections, pack_sections, snapshot,
-                      stored_raw, unpack_sections)
+from .content import (METADATA_FIELDS, VERSION_COLUMNS, Snapshot, compared_sections, snapshot,
+                      unpack_sections)
 from .diff import Change, diff_cells, diff_metadata, diff_sections
-from .text_codec import pack_text, unpack_text
+from .text_codec import unpack_text
 from .warc_store import DEFAULT_ROTATE_BYTES, Original, WarcLocation, WarcStore
 
 # What a capture's own data can make SQLite reject (an unknown site_id, an out-of-range
@@ -28,8 +28,9 @@ from .warc_store import DEFAULT_ROTATE_BYTES, Original, WarcLocation, WarcStore
 # (disk full, I/O, a locked database) concerns every capture and stops the batch.
 _BAD_CAPTURE = (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError, UnicodeError)
 
-_VERSION_COLUMNS = (*METADATA_FIELDS, "publish_date", "source_kind", "text_z", "sections",
-                    "warnings", "checks_failed", "parser_version", "content_hash")
+# What ingest takes for a capture: parse_capture's Report or error line, or prepare_capture's
+# Snapshot.
+Parsed = Report | Snapshot | str
 
 
 def utc_now() -> str:
@@ -51,9 +52,20 @@ def parse_capture(capture: Capture, bounded: bool = True) -> Report | str:
         return f"parser failed: {type(exc).__name__}: {exc}".splitlines()[0]
 
 
-def _snapshot(parsed: Report | str) -> tuple[Snapshot | None, str | None]:
+def prepare_capture(capture: Capture, bounded: bool = True) -> Parsed:
+    """parse_capture, then the Snapshot with everything the writer stores computed
+    (Snapshot.prepare): for parsing workers, which leave the single writer only writing."""
+    parsed = parse_capture(capture, bounded)
+    if isinstance(parsed, str) or not parsed.structure_found:
+        return parsed
+    return snapshot(parsed).prepare()
+
+
+def _snapshot(parsed: Parsed) -> tuple[Snapshot | None, str | None]:
     if isinstance(parsed, str):
         return None, parsed
+    if isinstance(parsed, Snapshot):
+        return parsed, None
     return (snapshot(parsed) if parsed.structure_found else None), None
 
 
@@ -156,20 +168,21 @@ class Archive:
         return capture.agency_hint or printed
 
     # -- ingest ----------------------------------------------------------------------------
-    def ingest(self, capture: Capture, parsed: Report | str | None = None) -> IngestResult:
+    def ingest(self, capture: Capture, parsed: Parsed | None = None) -> IngestResult:
         """Store one capture: its original in WARC, then its report/version/changes rows.
 
         One transaction: the WARC record is written and fsynced inside it, so a database row
         never points at bytes that are not on disk, and a killed ingest leaves nothing behind
-        but WARC bytes that the next ingest cuts off. `parsed`: parse_capture(capture) when the
-        caller already ran it (e.g. in worker processes); by default it runs here."""
+        but WARC bytes that the next ingest cuts off. `parsed`: parse_capture(capture) or
+        prepare_capture(capture) when the caller already ran it (e.g. in worker processes); by
+        default parse_capture runs here."""
         if parsed is None:
             parsed = parse_capture(capture, self.bounded_parse)
         with self._transaction(lock_warc=True):
             return self._store(capture, parsed)
 
     def ingest_many(self, captures: Iterable[Capture],
-                    parsed: Iterable[Report | str | None] | None = None,
+                    parsed: Iterable[Parsed | None] | None = None,
                     batch: int = 256) -> Iterator[IngestResult]:
         """Ingest captures in batches, yielding one result per capture in order.
 
@@ -187,7 +200,7 @@ class Archive:
                      for c, p in chunk]
             yield from self._ingest_batch(ready)
 
-    def _ingest_batch(self, ready: list[tuple[Capture, Report | str]]) -> list[IngestResult]:
+    def _ingest_batch(self, ready: list[tuple[Capture, Parsed]]) -> list[IngestResult]:
         # Optimistic: no savepoints unless a capture is rejected. A SAVEPOINT makes FTS5 flush
         # its pending terms into a new index segment (one per report, merged again later):
         # measured 175-245 reports/s with a savepoint per capture, 285-310 without.
@@ -199,7 +212,7 @@ class Archive:
         with self._transaction(lock_warc=True):
             return [self._store_in_savepoint(c, p) for c, p in ready]
 
-    def _store_in_savepoint(self, capture: Capture, parsed: Report | str) -> IngestResult:
+    def _store_in_savepoint(self, capture: Capture, parsed: Parsed) -> IngestResult:
         self.conn.execute("SAVEPOINT capture")
         try:
             result = self._store(capture, parsed)
@@ -211,7 +224,7 @@ class Archive:
         self.conn.execute("RELEASE capture")
         return result
 
-    def _store(self, capture: Capture, parsed: Report | str) -> IngestResult:
+    def _store(self, capture: Capture, parsed: Parsed) -> IngestResult:
         """A capture's original and rows, inside the caller's transaction."""
         fetched_at = capture.fetched_at or utc_now()
         sha256 = hashlib.sha256(capture.body).hexdigest()
@@ -284,7 +297,7 @@ class Archive:
                 (agency_id, year, snap.metadata["title"], capture.url, capture.site_id, seen,
                  seen)).lastrowid
             version_id = self._insert_version(report_id, 1, capture_id, snap, seen, "first")
-            search_index.index_report(self.db, report_id)
+            search_index.index_report(self.db, report_id, snap.text_tokens)
             return IngestResult("new_report", capture_id, report_id, version_id)
         report_id, url, status, version_id, content_hash = row
         # MIN/MAX: captures may arrive out of order (an older crawl imported later)
@@ -306,18 +319,17 @@ class Archive:
                                 (report_id,)).fetchone()[0]
         new_id = self._insert_version(report_id, seq + 1, capture_id, snap, seen, "agency")
         self._record_changes(report_id, version_id, new_id, changes, "agency", seen)
-        search_index.index_report(self.db, report_id)
+        search_index.index_report(self.db, report_id, snap.text_tokens)
         return IngestResult("revised", capture_id, report_id, new_id,
                             changed_cells=sum(1 for c in changes if c.kind == "cell"))
 
     def _insert_version(self, report_id: int, seq: int, capture_id: int, snap: Snapshot,
                         seen: str, cause: str) -> int:
-        values = _content_values(snap)
         version_id = self.conn.execute(
             "INSERT INTO versions (report_id, seq, capture_id, first_seen, last_seen, cause, "
-            f"{', '.join(_VERSION_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, "
-            f"{', '.join('?' * len(_VERSION_COLUMNS))})",
-            (report_id, seq, capture_id, seen, seen, cause, *values)).lastrowid
+            f"{', '.join(VERSION_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, "
+            f"{', '.join('?' * len(VERSION_COLUMNS))})",
+            (report_id, seq, capture_id, seen, seen, cause, *snap.stored_values)).lastrowid
         self._write_cells_and_checks(version_id, snap)
         self.conn.execute("UPDATE reports SET current_version_id = ?, title = ? WHERE id = ?",
                           (version_id, snap.metadata["title"], report_id))
@@ -325,8 +337,8 @@ class Archive:
 
     def _rewrite_version(self, version_id: int, snap: Snapshot) -> None:
         self.conn.execute(
-            f"UPDATE versions SET {', '.join(f'{c} = ?' for c in _VERSION_COLUMNS)} WHERE id = ?",
-            (*_content_values(snap), version_id))
+            f"UPDATE versions SET {', '.join(f'{c} = ?' for c in VERSION_COLUMNS)} WHERE id = ?",
+            (*snap.stored_values, version_id))
         self.conn.execute("DELETE FROM cell_values WHERE version_id = ?", (version_id,))
         self.conn.execute("DELETE FROM checks WHERE version_id = ?", (version_id,))
         self._write_cells_and_checks(version_id, snap)
@@ -334,8 +346,7 @@ class Archive:
     def _write_cells_and_checks(self, version_id: int, snap: Snapshot) -> None:
         self.conn.executemany(
             "INSERT INTO cell_values (version_id, key_id, value, raw) VALUES (?, ?, ?, ?)",
-            [(version_id, self._key_id(t, r, c), v, stored_raw(v, raw))
-             for t, r, c, v, raw in snap.cells])
+            [(version_id, self._key_id(t, r, c), v, raw) for t, r, c, v, raw in snap.stored_cells])
         self.conn.executemany(
             "INSERT INTO checks (version_id, rule, ok, detail, cells) VALUES (?, ?, ?, ?, ?)",
             [(version_id, *check) for check in snap.checks])
@@ -475,7 +486,7 @@ class Archive:
                 self._record_changes(report_id, version_id, version_id, changes, "parser",
                                      utc_now())
                 if version_id == current:
-                    search_index.index_report(self.db, report_id)
+                    search_index.index_report(self.db, report_id, snap.text_tokens)
             stats["changed"] += bool(changes)
             stats["changes"] += len(changes)
         stats.update(self._recover())
@@ -517,17 +528,6 @@ class Archive:
                                      capture_id))
                 stats["recovered"] += 1
         return stats
-
-
-def _content_values(snap: Snapshot) -> tuple:
-    """The versions columns that come from the parse, in _VERSION_COLUMNS order."""
-    values = {**snap.metadata, "publish_date": snap.publish_date,
-              "source_kind": snap.source_kind, "text_z": pack_text(snap.text),
-              "sections": pack_sections(snap.sections, snap.text),
-              "warnings": json.dumps(snap.warnings, ensure_ascii=False),
-              "checks_failed": sum(1 for c in snap.checks if not c[1]),
-              "parser_version": snap.parser_version, "content_hash": snap.content_hash}
-    return tuple(values[c] for c in _VERSION_COLUMNS)
 
 
 def _names_a_place(name: str, snap: Snapshot) -> bool:

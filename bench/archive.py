@@ -6,9 +6,12 @@ Originals are the pages the replica sites serve (replica.pages: the seed's parag
 tables in a CMS page with a visit-counter script), or with --originals text the seed's text
 layout itself, the worst case: the smallest original for the same stored content.
 
-Parsing runs in worker processes (parsers.parse is pure; --bounded: under parsers.limits, as
-Archive.ingest parses by itself) and one writer ingests each batch of 256 with
-Archive.ingest_many (one transaction a batch), as a crawl with a parsing pool would.
+The originals are written as files first (not timed: they exist before an ingest, as a crawl's
+downloads do; all distinct, so their total is the deduplicated size). Timed: worker processes
+read, parse and prepare each one (archive.store.prepare_capture: the Snapshot with compressed
+text, cell rows and search tokens; --bounded: parsing under parsers.limits, as Archive.ingest
+parses by itself) and one writer ingests each batch of 256 with Archive.ingest_many (one
+transaction a batch), as a crawl with a parsing pool would.
 Printed: reports/s end to end and for the writer alone, the parse cost, and the archive size
 (SQLite + WARC) against the deduplicated originals.
 
@@ -18,7 +21,6 @@ Printed: reports/s end to end and for the writer alone, the parse cost, and the 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import re
 import tempfile
@@ -69,45 +71,70 @@ def replica_page(text: str, visit: int) -> bytes:
     return pages.render_chrome(site.pages["/r.html"], visit, datetime(2026, 2, 1, 8))
 
 
-def synthetic_captures(start: int, stop: int, originals: str = "html") -> list:
+def synthetic_original(i: int, seed_text: str, originals: str = "html") -> bytes:
+    body, _agency, _year = synthetic_report(i, seed_text)
+    return replica_page(body.decode("utf-8"), 1000 + i) if originals == "html" else body
+
+
+def _content_type(originals: str) -> str:
+    return "text/html; charset=utf-8" if originals == "html" else "text/plain; charset=utf-8"
+
+
+def _capture(i: int, body: bytes, originals: str) -> object:
     from archive import Capture
 
+    return Capture(url=f"http://bench.example/xxgk-show-{i}.html", body=body,
+                   content_type=_content_type(originals), fetched_at="2026-02-01T00:00:00Z")
+
+
+def synthetic_captures(start: int, stop: int, originals: str = "html") -> list:
     seed_text = SEED.read_text(encoding="utf-8")
-    captures = []
+    return [_capture(i, synthetic_original(i, seed_text, originals), originals)
+            for i in range(start, stop)]
+
+
+def write_originals(directory: Path, start: int, stop: int, originals: str) -> int:
+    """Originals start..stop as files, as a crawl leaves them; returns their bytes."""
+    seed_text = SEED.read_text(encoding="utf-8")
+    total = 0
     for i in range(start, stop):
-        body, _agency, _year = synthetic_report(i, seed_text)
-        if originals == "html":
-            body, ctype = replica_page(body.decode("utf-8"), 1000 + i), "text/html; charset=utf-8"
-        else:
-            ctype = "text/plain; charset=utf-8"
-        captures.append(Capture(url=f"http://bench.example/xxgk-show-{i}.html", body=body,
-                                content_type=ctype, fetched_at="2026-02-01T00:00:00Z"))
-    return captures
+        body = synthetic_original(i, seed_text, originals)
+        (directory / f"{i}.{originals}").write_bytes(body)
+        total += len(body)
+    return total
+
+
+def prepared(i: int, directory: Path, originals: str, bounded: bool) -> tuple:
+    """A parsing worker's share of an ingest: read original i, parse it and compute what the
+    writer stores (archive.store.prepare_capture). Imported here: a bounded parse's child
+    process re-imports the main module (multiprocessing's forkserver does), so this module's
+    top level stays light (a heavy one cost ~1 s per document)."""
+    from archive.store import prepare_capture
+
+    capture = _capture(i, (directory / f"{i}.{originals}").read_bytes(), originals)
+    return capture, prepare_capture(capture, bounded)
+
+
+def prepared_batches(pool: ProcessPoolExecutor, count: int, directory: Path, originals: str,
+                     bounded: bool, batch: int = 256) -> Iterator[list[tuple]]:
+    """(capture, prepared) pairs batch by batch; the workers run ahead of the writer by one
+    batch, and memory holds two batches, not the whole run."""
+    work = partial(prepared, directory=directory, originals=originals, bounded=bounded)
+    pending = None
+    for start in range(0, count + batch, batch):
+        stop = min(start + batch, count)
+        submitted = pool.map(work, range(start, stop), chunksize=16) if stop > start else None
+        if pending is not None:
+            yield list(pending)  # waiting for the workers is not the writer's time
+        pending = submitted
+        if submitted is None:
+            return
 
 
 def parse(capture: object, bounded: bool = True) -> object:
-    """archive.store.parse_capture, imported here: a bounded parse's child process re-imports
-    the main module (multiprocessing's forkserver does), so this module's top level stays
-    light (a heavy one cost ~1 s per document)."""
     from archive.store import parse_capture
 
     return parse_capture(capture, bounded)
-
-
-def parsed_batches(pool: ProcessPoolExecutor, count: int, originals: str, bounded: bool,
-                   batch: int = 256) -> Iterator[tuple[list, Iterator]]:
-    """(captures, their parse results) batch by batch; the next batch is already parsing
-    while the caller ingests one, and memory holds two batches, not the whole run."""
-    pending = None
-    for start in range(0, count + batch, batch):
-        captures = synthetic_captures(start, min(start + batch, count), originals)
-        submitted = (captures, pool.map(partial(parse, bounded=bounded), captures, chunksize=16)) \
-            if captures else None
-        if pending:
-            yield pending
-        pending = submitted
-        if not captures:
-            return
 
 
 def _size(path: Path) -> int:
@@ -127,31 +154,34 @@ def run(count: int, workdir: Path, originals: str = "html", workers: int | None 
         fsync: bool = True, bounded: bool = False) -> dict:
     from archive import Archive
 
-    originals_seen: dict[str, int] = {}
     workers = workers or os.cpu_count() or 1
     outcomes: Counter[str] = Counter()
     writer_seconds = 0.0
-    with Archive(workdir / "bench.db", workdir / "warc", fsync=fsync) as archive, \
-            ProcessPoolExecutor(workers) as pool:
-        start = time.perf_counter()
-        for captures, results in parsed_batches(pool, count, originals, bounded):
-            for capture in captures:
-                originals_seen[hashlib.sha256(capture.body).hexdigest()] = len(capture.body)
-            parsed = list(results)  # waiting for the pool is not the writer's time
-            t = time.perf_counter()
-            outcomes.update(r.outcome for r in archive.ingest_many(captures, parsed, len(parsed)))
-            writer_seconds += time.perf_counter() - t
-        elapsed = time.perf_counter() - start
-        archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        tables = dict(archive.conn.execute(
-            "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"))
+    directory = workdir / "originals"
+    directory.mkdir()
+    with ProcessPoolExecutor(workers) as pool:
+        # Not timed: the originals exist before an ingest, as a crawl's downloads do.
+        step = 1000
+        dedup_bytes = sum(pool.map(partial(write_originals, directory, originals=originals),
+                                   range(0, count, step),
+                                   [min(s + step, count) for s in range(0, count, step)]))
+        with Archive(workdir / "bench.db", workdir / "warc", fsync=fsync) as archive:
+            start = time.perf_counter()
+            for pairs in prepared_batches(pool, count, directory, originals, bounded):
+                t = time.perf_counter()
+                outcomes.update(r.outcome for r in archive.ingest_many(
+                    [c for c, _ in pairs], [p for _, p in pairs], len(pairs)))
+                writer_seconds += time.perf_counter() - t
+            elapsed = time.perf_counter() - start
+            archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            tables = dict(archive.conn.execute(
+                "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"))
     # after the pool: workers forked from a process that runs a forkserver would share it,
     # and a bounded parse in them could not wait for its child
     parse_ms = parse_cost_ms(originals, False), parse_cost_ms(originals, True)
     db_bytes = sum(p.stat().st_size for p in workdir.glob("bench.db*"))
     warc_bytes = _size(workdir / "warc")
-    search = sum(v for k, v in tables.items() if k.startswith("report_search"))
-    dedup_bytes = sum(originals_seen.values())
+    search = sum(v for k, v in tables.items() if k.startswith(("report_search", "report_names")))
     rate, writer_rate = count / elapsed, count / writer_seconds
     archive_ratio = (db_bytes + warc_bytes) / dedup_bytes
     return {

@@ -8,15 +8,21 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import Archive
 from archive.cli import file_capture
+from archive.content import Snapshot
+from archive.search_index import fts_query
+from archive.store import prepare_capture
 from archive_helpers import count, seed_text, text_capture, SEED_001
 from bench.archive import synthetic_report
 from test_archive_crash import assert_consistent
+from test_archive_ingest import revised_000
 
 BATCH, FILES = 8, 40
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,3 +106,38 @@ def test_a_capture_sqlite_rejects_rolls_back_alone(tmp_path: Path) -> None:
         assert count(archive, "captures WHERE site_id IS NOT NULL") == 0
         assert_consistent(archive)
     assert _warc_records(tmp_path / "warc") == 2
+
+
+def _rows(archive: Archive, table: str, skip: tuple[str, ...] = ()) -> list[tuple]:
+    columns = [r[1] for r in archive.conn.execute(f"PRAGMA table_info({table})")
+               if r[1] not in skip]
+    return archive.conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2"
+                                ).fetchall()
+
+
+def test_captures_prepared_in_worker_processes_archive_as_parsed_by_the_writer(
+        tmp_path: Path) -> None:
+    """prepare_capture's Snapshot crosses a process boundary (pickled with its computed
+    columns, cells and search tokens) and stores exactly the rows a parse in the writer does."""
+    first = seed_text()
+    revised = revised_000().replace("无结转", "无结转，已修订")
+    captures = [text_capture(first), text_capture(seed_text(SEED_001), url="http://q.example/1",
+                                                  agency_hint="宜春市袁州区工业和信息化局"),
+                text_capture(revised, fetched_at="2023-02-01T00:00:00Z"),
+                text_capture("not a report", url="http://q.example/2")]
+    with ProcessPoolExecutor(1) as pool:
+        prepared = list(pool.map(partial(prepare_capture, bounded=False), captures))
+    assert isinstance(prepared[0], Snapshot) and "text_tokens" in vars(prepared[0])
+    archives = [Archive(tmp_path / f"{name}.db", tmp_path / f"warc-{name}", fsync=False,
+                        bounded_parse=False) for name in ("prepared", "here")]
+    with archives[0] as by_workers, archives[1] as by_writer:
+        outcomes = [[r.outcome for r in a.ingest_many(captures, parsed)]
+                    for a, parsed in ((by_workers, prepared), (by_writer, None))]
+        assert outcomes[0] == outcomes[1] == ["new_report", "new_report", "revised", "not_report"]
+        for table, skip in (("versions", ()), ("cell_values", ()), ("checks", ()),
+                            ("changes", ()), ("reports", ()), ("report_search", ()),
+                            ("captures", ("warc_record_id", "warc_offset", "warc_length"))):
+            assert _rows(by_workers, table, skip) == _rows(by_writer, table, skip), table
+        hits = [a.conn.execute("SELECT rowid FROM report_search_fts WHERE report_search_fts "
+                               "MATCH ?", (fts_query("修订"),)).fetchall() for a in archives]
+        assert hits[0] == hits[1] == [(1,)]
