@@ -13,7 +13,7 @@ and Python only splits that text.
 from __future__ import annotations
 
 import re
-from copy import deepcopy
+import secrets
 
 from lxml import etree
 
@@ -78,10 +78,14 @@ _WITH_HIDDEN = etree.XPath("descendant-or-self::*[@hidden]")
 _HIDDEN_TAG = "nianbao-hidden"
 _HIDDEN_ATTRIBUTE = "data-nianbao-hidden"
 _COUNTED_TAGS = ("table", "td", "th")
+# The article is flagged with this attribute for the stylesheet to start from. Its value is
+# drawn per process, so no page can flag a second element of its own.
+_ARTICLE_ATTRIBUTE = "data-nianbao-article"
+_ARTICLE_TOKEN = secrets.token_hex(16)
 
 
 def _marked_text_xslt() -> etree.XSLT:
-    """The article as text: a _BREAK around every block element, data tables as _TABLE_START,
+    """The flagged article as text: a _BREAK around every block element, data tables as _TABLE_START,
     cells each ended by _CELL_END and rows by _ROW_END, _TABLE_END; inside a cell, block
     elements and <br> become spaces. Layout tables are blocks like any other. Word's HTML
     export ends tables with an invisible row of empty cells (<tr height=0>): left out, like
@@ -92,6 +96,7 @@ def _marked_text_xslt() -> etree.XSLT:
     return etree.XSLT(etree.XML(f"""\
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="UTF-8"/>
+<xsl:template match="/"><xsl:apply-templates select="//*[@{_ARTICLE_ATTRIBUTE}='{_ARTICLE_TOKEN}']"/></xsl:template>
 <xsl:template match="{'|'.join(_BLOCK_TAGS)}">{_mark(_BREAK)}<xsl:apply-templates/>{_mark(_BREAK)}</xsl:template>
 <xsl:template match="table[{_DATA_TABLE.replace('>', '&gt;')}]">{_mark(_BREAK)}{_mark(_TABLE_START)}<xsl:apply-templates mode="rows"/>{_mark(_TABLE_END)}{_mark(_BREAK)}</xsl:template>
 <xsl:template match="tr" mode="rows"><xsl:apply-templates mode="rows"/>{_mark(_ROW_END)}</xsl:template>
@@ -186,13 +191,13 @@ def _mark_hidden(body: etree._Element, with_hidden_attribute: bool) -> None:
 def _blocks(body: etree._Element) -> list[Block]:
     """The body as text with boundary marks (one XSLT pass, in C), whitespace cleaned in one
     pass, split back into blocks."""
-    # Applied to a copy of the body as a document of its own. Applied to the body in place,
-    # lxml hands libxslt a stand-in document whose elements carry no document order, and
-    # libxslt then orders nodes by walking siblings: quadratic time (20,000 cells in a row
-    # took 2.6 s, 100,000 rows 210 s); the copy, in C, takes a few ms for 100,000 cells.
-    article = deepcopy(body)
-    article.tail = None
-    text = clean_marked(str(_AS_MARKED_TEXT(article)))
+    # Applied to the whole page, the body flagged for the stylesheet to start from. Applied to
+    # the body element, lxml hands libxslt a stand-in document whose elements carry no document
+    # order, and libxslt then orders nodes by walking siblings: quadratic time (20,000 cells in
+    # a row took 2.6 s, 100,000 rows 210 s). A copy of the body as a document of its own
+    # avoids that too, but copying cost as much as the transform (0.2 ms a report).
+    body.set(_ARTICLE_ATTRIBUTE, _ARTICLE_TOKEN)
+    text = clean_marked(str(_AS_MARKED_TEXT(body.getroottree())))
     if len(text) > MAX_TEXT_CHARS:
         raise InputTooLarge(f"html: the article holds {len(text)} characters, over the "
                             f"{MAX_TEXT_CHARS} limit")
