@@ -81,6 +81,9 @@ class Archive:
         search_index.ensure_search_schema(self.db)
         self.warc = WarcStore(warc_dir or self.db_path.parent / "warc", rotate_bytes, fsync)
         self._key_ids: dict[tuple[str, str, str], int] = {}
+        # reports whose current version changed in this transaction, indexed at its end
+        # (search_index.index_reports says why): report id -> its text's search tokens
+        self._to_index: dict[int, str | None] = {}
         self.bounded_parse = bounded_parse
 
     def close(self) -> None:
@@ -100,10 +103,14 @@ class Archive:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                if self._to_index:
+                    search_index.index_reports(self.db, self._to_index)
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 self._key_ids.clear()  # ids inserted in the rolled-back transaction are gone
                 raise
+            finally:
+                self._to_index = {}
             if lock_warc:
                 self.warc.sync()  # the records reach the disk before the rows pointing at them
             self.conn.execute("COMMIT")
@@ -214,12 +221,14 @@ class Archive:
 
     def _store_in_savepoint(self, capture: Capture, parsed: Parsed) -> IngestResult:
         self.conn.execute("SAVEPOINT capture")
+        to_index = dict(self._to_index)
         try:
             result = self._store(capture, parsed)
         except _BAD_CAPTURE as exc:
             self.conn.execute("ROLLBACK TO capture")
             self.conn.execute("RELEASE capture")
             self._key_ids.clear()  # ids inserted since the savepoint are gone
+            self._to_index = to_index
             return IngestResult("error", error=f"not archived: {type(exc).__name__}: {exc}")
         self.conn.execute("RELEASE capture")
         return result
@@ -297,7 +306,7 @@ class Archive:
                 (agency_id, year, snap.metadata["title"], capture.url, capture.site_id, seen,
                  seen)).lastrowid
             version_id = self._insert_version(report_id, 1, capture_id, snap, seen, "first")
-            search_index.index_report(self.db, report_id, snap.text_tokens)
+            self._to_index[report_id] = snap.text_tokens
             return IngestResult("new_report", capture_id, report_id, version_id)
         report_id, url, status, version_id, content_hash = row
         # MIN/MAX: captures may arrive out of order (an older crawl imported later)
@@ -319,7 +328,7 @@ class Archive:
                                 (report_id,)).fetchone()[0]
         new_id = self._insert_version(report_id, seq + 1, capture_id, snap, seen, "agency")
         self._record_changes(report_id, version_id, new_id, changes, "agency", seen)
-        search_index.index_report(self.db, report_id, snap.text_tokens)
+        self._to_index[report_id] = snap.text_tokens
         return IngestResult("revised", capture_id, report_id, new_id,
                             changed_cells=sum(1 for c in changes if c.kind == "cell"))
 
@@ -486,7 +495,7 @@ class Archive:
                 self._record_changes(report_id, version_id, version_id, changes, "parser",
                                      utc_now())
                 if version_id == current:
-                    search_index.index_report(self.db, report_id, snap.text_tokens)
+                    self._to_index[report_id] = snap.text_tokens
             stats["changed"] += bool(changes)
             stats["changes"] += len(changes)
         stats.update(self._recover())

@@ -46,7 +46,7 @@ def test_reparse_keeps_the_search_index_consistent(archive: Archive) -> None:
                                   (first.version_id,)).fetchone()[0]
     archive.conn.execute("UPDATE versions SET text_z = ?, content_hash = 'older' WHERE id = ?",
                          (pack_text(unpack_text(text_z) + "补充说明"), first.version_id))
-    search_index.index_report(archive.db, first.report_id)
+    search_index.index_reports(archive.db, {first.report_id: None})
     archive.reparse()
     hits = archive.conn.execute(
         "SELECT rowid FROM report_search_fts WHERE report_search_fts MATCH ?",

@@ -76,7 +76,7 @@ def test_reindex_after_revision_and_reparse(tmp_path: Path) -> None:
         assert revised.outcome == "revised"
         assert search(arch.conn, "产业开发区") == [first.report_id]
         assert integrity_ok(arch.conn)
-        arch.reparse()  # rewrites versions in place: unindex_report, then index_report
+        arch.reparse()  # rewrites versions in place: unindex_report, then index_reports
         assert search(arch.conn, "产业开发区") == [first.report_id]
         assert integrity_ok(arch.conn)
         assert arch.conn.execute(f"SELECT count(*) FROM {search_index.TRACK_TABLE}").fetchone() == (1,)
