@@ -52,7 +52,10 @@ NAMED = "title : ({q}) OR agency : ({q})"
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RUN = re.compile(f"[{_HAN}]+")
-_HAN_BIGRAM = re.compile(f"(?=([{_HAN}]{{2}}))")  # a lookahead: overlapping pairs, in C
+# Every overlapping pair of a run, in two C passes: the pairs at even offsets, then those
+# preceded by a Han character (odd offsets). A lookahead findall took twice as long.
+_HAN_PAIR = re.compile(f"[{_HAN}]{{2}}")
+_HAN_PAIR_AFTER_HAN = re.compile(f"(?<=[{_HAN}])[{_HAN}]{{2}}")
 _HAN_RUN_END = re.compile(f"[{_HAN}](?![{_HAN}])")
 _QUERY_TERM = re.compile(r'"([^"]*)"|(\S+)')
 
@@ -86,8 +89,9 @@ def search_tokens(text: str | None) -> str:
     run (so a one-character query, a prefix query, also finds a run's last character), then
     the text's non-Han rest for unicode61 to split. Deterministic: replaying it deletes a row."""
     text = text or ""
-    han = dict.fromkeys(_HAN_BIGRAM.findall(text))
-    han.update(dict.fromkeys(_HAN_RUN_END.findall(text)))
+    han = dict.fromkeys(_HAN_PAIR.findall(text))
+    for pattern in (_HAN_PAIR_AFTER_HAN, _HAN_RUN_END):
+        han.update(dict.fromkeys(pattern.findall(text)))
     return f"{' '.join(han)} {_HAN_RUN.sub(' ', text)}"
 
 
