@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import argparse
 import mimetypes
+import os
 import sys
 import urllib.error
 import urllib.request
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from . import expected
-from .capture import Capture
+from .bulk import ingest_in_parallel, parsing_pool
+from .capture import Capture, IngestResult
 from .store import Archive
 
 FETCH_TIMEOUT_S = 30
@@ -25,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ingest.add_argument("--url", help="the URL a FILE was published at (one FILE only)")
     ingest.add_argument("--agency", help="the publishing agency, when the report does not say")
     ingest.add_argument("--year", type=int, help="the reporting year, when the report does not say")
+    ingest.add_argument("--jobs", type=int, help="parse in this many worker processes (default: "
+                        f"one per CPU from {PARALLEL_FROM} inputs on, else 1)")
     ingest.set_defaults(func=cmd_ingest)
 
     missing = subparsers.add_parser("missing", help="reports late or missing by their deadline")
@@ -69,9 +75,12 @@ def _capture_for(item: str, args: argparse.Namespace) -> Capture:
     return capture
 
 
-# Files per transaction. Bounded parsing (~50-140 ms a document) dominates a hand ingest, so
-# a small batch costs little speed and limits what a killed run has to redo.
+# Files per transaction. Bounded parsing (~50-140 ms a DOCX or PDF) dominates a hand ingest,
+# so a small batch costs little speed and limits what a killed run has to redo.
 INGEST_BATCH = 8
+# From this many inputs on, parsing runs in a pool (archive/bulk.py) and batches are larger:
+# the pool's start (~1 s) is then repaid.
+PARALLEL_FROM, PARALLEL_BATCH = 64, 64
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -101,15 +110,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             pending.append(item)
             yield capture
 
-    with Archive(args.db) as archive:
-        for result in archive.ingest_many(captures(archive), batch=INGEST_BATCH):
-            detail = result.error or (f"report {result.report_id} version {result.version_id}"
-                                      if result.report_id else "")
-            if result.changed_cells:
-                detail += f", {result.changed_cells} cells changed"
-            print(f"{pending.popleft()}\t{result.outcome}\t{detail}")
-            failures += result.outcome == "error"
+    many = len(args.inputs) >= PARALLEL_FROM
+    jobs = args.jobs or ((os.cpu_count() or 1) if many else 1)
+    try:
+        with Archive(args.db) as archive, _results(archive, captures(archive), jobs) as results:
+            for result in results:
+                detail = result.error or (f"report {result.report_id} version "
+                                          f"{result.version_id}" if result.report_id else "")
+                if result.changed_cells:
+                    detail += f", {result.changed_cells} cells changed"
+                print(f"{pending.popleft()}\t{result.outcome}\t{detail}")
+                failures += result.outcome == "error"
+    except BrokenProcessPool as exc:  # a worker killed from outside (e.g. the OOM killer)
+        print(f"nianbao ingest: a parsing process died ({exc}); the inputs listed above are "
+              "archived, rerun the command for the rest", file=sys.stderr)
+        return 1
     return 1 if failures else 0
+
+
+@contextmanager
+def _results(archive: Archive, captures: Iterator[Capture], jobs: int
+             ) -> Iterator[Iterator[IngestResult]]:
+    if jobs <= 1:
+        yield archive.ingest_many(captures, batch=INGEST_BATCH)
+        return
+    with parsing_pool(jobs) as pool:
+        yield ingest_in_parallel(archive, captures, pool, PARALLEL_BATCH)
 
 
 def _table(header: tuple[str, ...], rows: list[tuple]) -> None:

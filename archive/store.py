@@ -58,7 +58,10 @@ def prepare_capture(capture: Capture, bounded: bool = True) -> Parsed:
     parsed = parse_capture(capture, bounded)
     if isinstance(parsed, str) or not parsed.structure_found:
         return parsed
-    return snapshot(parsed).prepare()
+    try:
+        return snapshot(parsed).prepare()
+    except Exception as exc:  # a bug here must not stop a bulk ingest: the capture records it
+        return f"archive preparation failed: {type(exc).__name__}: {exc}".splitlines()[0]
 
 
 def _snapshot(parsed: Parsed) -> tuple[Snapshot | None, str | None]:

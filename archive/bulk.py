@@ -1,0 +1,53 @@
+"""Bulk ingest: captures parsed and prepared in worker processes while this process writes.
+
+SQLite has one writer, and parsing is most of an ingest's CPU (a parsed HTML report costs
+about twice its writing), so `ingest_in_parallel` keeps `workers` processes parsing
+(archive.store.prepare_capture: the parse, then the Snapshot with its compressed text, cell
+rows and search tokens) one batch ahead of the writer, which stores each batch with
+Archive.ingest_many in one transaction. Results come back in input order.
+
+The pool starts its workers from a forkserver: a worker forked from a process that already runs
+parsers.limits' forkserver would share that server and could not wait for the bounded child
+it starts for a DOCX or PDF. A worker started clean starts its own.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from functools import partial
+from itertools import islice
+
+from .capture import Capture, IngestResult
+from .store import Archive, Parsed, prepare_capture
+
+BATCH = 256
+# Preloaded in the forkserver, so each worker starts with the parsers imported (cpca alone
+# takes 0.7 s to load its place-name tables).
+_PRELOAD = ["archive.store", "parsers", "parsers.report_builder", "cpca"]
+
+
+def parsing_pool(workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return ProcessPoolExecutor(workers, mp_context=context)
+
+
+def ingest_in_parallel(archive: Archive, captures: Iterable[Capture], pool: Executor,
+                       batch: int = BATCH, bounded: bool = True) -> Iterator[IngestResult]:
+    """Ingest captures, parsed in `pool` (parsing_pool) while the previous batch is written.
+
+    bounded: each document is parsed under parsers.limits, as Archive.ingest does. Memory
+    holds two batches of captures, not the whole input."""
+    prepare = partial(prepare_capture, bounded=bounded)
+    it = iter(captures)
+    pending: tuple[list[Capture], Iterator[Parsed]] | None = None
+    while True:
+        chunk = list(islice(it, batch))
+        submitted = (chunk, pool.map(prepare, chunk, chunksize=16)) if chunk else None
+        if pending is not None:
+            done, parsed = pending
+            yield from archive.ingest_many(done, list(parsed), len(done))
+        if submitted is None:
+            return
+        pending = submitted
