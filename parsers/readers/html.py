@@ -33,10 +33,11 @@ _BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
 _BREAK, _CELL_END, _ROW_END, _TABLE_START, _TABLE_END = _MARKS = "\ue000\ue001\ue002\ue003\ue004"
 # Removed before parsing: our marks, and characters XML forbids (lxml refuses them in text).
 _UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff" + _MARKS + "]")
-# The same characters one by one: a str `in` test per character scans a page several times
-# faster than the regex, and most pages hold none of them.
-_UNWANTED_CHARS = tuple(map(chr, (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF))) \
-    + tuple(_MARKS)
+# Most pages hold none of them, which is cheaper to tell from the page's UTF-8 bytes than from
+# its text (a regex, or one scan per character): each control character is a byte of its own,
+# and each mark starts with 0xEE, which only the rare private-use characters start with.
+_CONTROL_BYTES = bytes((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
+_MARK_LEAD_BYTE = b"\xee"
 _SHORT_TEXT = 120  # headings are short: long paragraphs are not searched for them
 
 # Section-heading words; a text holding one is a landmark when its line is numbered (一、…).
@@ -114,12 +115,9 @@ _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=Tr
 
 
 def read_html(text: str) -> Document:
-    if any(character in text for character in _UNWANTED_CHARS):
-        text = _UNWANTED.sub("", text)
+    text, page = _without_unwanted(text)
     _refuse_attribute_floods(text)
     _refuse_tag_floods(text)
-    # Re-encoded as UTF-8 bytes: lxml refuses str input carrying an encoding declaration.
-    page = text.encode("utf-8")
     root = etree.fromstring(page, _PARSER)
     if root is None:
         raise UnreadableInput("html: the page has no elements")
@@ -136,6 +134,17 @@ def read_html(text: str) -> Document:
         _mark_hidden(body)
     return Document(blocks=_blocks(body), kind="html", title=title,
                     publish_date=publish_date, warnings=warnings)
+
+
+def _without_unwanted(text: str) -> tuple[str, bytes]:
+    """The text without _UNWANTED characters, and as UTF-8 bytes: lxml refuses str input
+    carrying an encoding declaration."""
+    page = text.encode("utf-8")
+    if (len(page.translate(None, _CONTROL_BYTES)) < len(page) or _MARK_LEAD_BYTE in page
+            or "\ufffe" in text or "\uffff" in text):
+        text = _UNWANTED.sub("", text)
+        page = text.encode("utf-8")
+    return text, page
 
 
 def _refuse_attribute_floods(text: str) -> None:
