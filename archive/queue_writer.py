@@ -6,8 +6,9 @@ after `Archive.ingest` committed, and entries left in the processing list by a k
 go back to the queue at start. Re-ingesting such an entry is skipped when the captures table
 already holds it (same url, fetch time and sha256), so a SIGKILL loses nothing and duplicates
 nothing. A failing ingest (e.g. ENOSPC on the WARC disk) stops the writer with a clear error
-and leaves the capture queued for the next run. The next captures are parsed ahead in threads
-(each parse a bounded child process) while the oldest is written, in queue order.
+and leaves the capture queued for the next run. The next captures are parsed and prepared ahead
+in worker processes (archive/bulk.py's pool; each parse bounded by parsers.limits) while the
+oldest is written, in queue order.
 """
 from __future__ import annotations
 
@@ -20,17 +21,16 @@ import os
 import sqlite3
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import redis
 
 from crawler.redis_crawl_state import CrawlKeys, CrawlRegistry
-from parsers import Report
-
 from .capture import Capture, IngestResult
-from .store import parse_capture
+from .bulk import parsing_pool
+from .store import Parsed, prepare_capture
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 class ArchiveLike(Protocol):
     conn: sqlite3.Connection
 
-    def ingest(self, capture: Capture, parsed: Report | str | None = None) -> IngestResult: ...
+    def ingest(self, capture: Capture, parsed: Parsed | None = None) -> IngestResult: ...
 
     def register_sites(self, sites: list[dict]) -> None: ...
 
@@ -125,7 +125,7 @@ class QueueWriter:
         self.stats.requeued_at_start = self.requeue_unacked()
         idle_since = time.monotonic()
         taken: deque[_Taken] = deque()
-        with ThreadPoolExecutor(self.parse_workers) as pool:
+        with parsing_pool(self.parse_workers) as pool:
             while True:
                 self._take_ahead(taken, pool)
                 if not taken:
@@ -141,9 +141,10 @@ class QueueWriter:
                 self.server.lrem(self.keys.processing, 1, item.data)
                 idle_since = time.monotonic()
 
-    def _take_ahead(self, taken: deque[_Taken], pool: ThreadPoolExecutor) -> None:
+    def _take_ahead(self, taken: deque[_Taken], pool: Executor) -> None:
         """Keep `parse_workers` captures parsing while the oldest is written: parsing is pure
-        and bounded (parsers.limits), so it runs in threads; writes stay in queue order."""
+        and bounded (parsers.limits), so it runs in worker processes; writes stay in queue
+        order."""
         while len(taken) < self.parse_workers:
             data = self.server.lmove(self.keys.captures, self.keys.processing, "LEFT", "RIGHT")
             if data is None:
@@ -151,12 +152,12 @@ class QueueWriter:
             taken.append(self._take(data, pool))
 
     @staticmethod
-    def _take(data: bytes, pool: ThreadPoolExecutor) -> _Taken:
+    def _take(data: bytes, pool: Executor) -> _Taken:
         message = json.loads(data)
         if message["kind"] != "capture":
             return _Taken(data, message)
         capture = decode_capture(message["capture"])
-        return _Taken(data, message, capture, pool.submit(parse_capture, capture))
+        return _Taken(data, message, capture, pool.submit(prepare_capture, capture))
 
     def _crawl_over(self, idle_since: float, max_wait: float | None) -> bool:
         status = self.registry.status()
@@ -182,7 +183,7 @@ class QueueWriter:
             raise WriterError(f"archive write failed ({message['kind']}): {exc}; "
                               "it stays queued for the next run") from exc
 
-    def _ingest_capture(self, capture: Capture, parsed: Report | str) -> None:
+    def _ingest_capture(self, capture: Capture, parsed: Parsed) -> None:
         if self._already_archived(capture):
             self.stats.skipped_duplicates += 1
             return
