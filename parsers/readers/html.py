@@ -45,8 +45,8 @@ _HEADING_WORDS = re.compile("总体情况|主动公开政府信息|收到和处�
 _HEADING_MAX_CHARS = 60
 _NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,2}[)）]?\s*[、.．]")
 _OVERVIEW_WORD = "总体情况"
-_DATA_TABLE = "not(.//table) and count(.//td | .//th) > 1"  # layout tables hold tables or one cell
-_IS_DATA_TABLE = etree.XPath(_DATA_TABLE)
+# Layout tables hold tables or one cell.
+_IS_DATA_TABLE = etree.XPath("not(.//table) and count(.//td | .//th) > 1")
 _IS_REPORT_TABLE = etree.XPath(
     "contains(., '申请') or contains(., '信息内容') or contains(., '行政复议') or contains(., '结果维持')"
 )
@@ -73,34 +73,34 @@ _HIDDEN_HINTS = ("none", "NONE", "None", "hidden")
 # Elements with a style or hidden attribute: stepping to the attributes and back to their
 # owners is 3x faster in libxml2 than testing every element with a predicate ([@style]).
 _STYLED_OR_HIDDEN = etree.XPath("descendant-or-self::*/@style/.. | descendant-or-self::*/@hidden/..")
-# A hidden element is renamed to this tag, which the stylesheet leaves out by name: matching a
-# name is a hash lookup, where a pattern testing every element's attributes in the transform
-# ("*[@hidden or contains(translate(@style, …))]") cost half of it. Tables and cells keep
-# their tag, which the data-table test counts, and are flagged by an attribute instead.
+# The stylesheet matches elements by name only: matching a name is a hash lookup, where a
+# pattern with a predicate is evaluated on every element of that name (testing attributes for
+# hiding cost half of the transform, the data-table test a fifth). So a hidden element is
+# renamed to this tag, which the stylesheet leaves out, and a data table to _DATA_TABLE_TAG
+# once the data-table test has been made (in Python, where it finds the report tables too).
 _HIDDEN_TAG = "nianbao-hidden"
-_HIDDEN_ATTRIBUTE = "data-nianbao-hidden"
-_COUNTED_TAGS = ("table", "td", "th")
-# The article is given this id for the stylesheet to start from: libxml2 indexes the ids of an
-# HTML document, so id() finds it without the scan of every element that an attribute test
-# costs (0.2 ms). Drawn per process, so no page can hold it.
-_ARTICLE_ID = "nianbao-" + secrets.token_hex(16)
+# Drawn per process, so no page can hold them: the data-table tag, and the article's id, which
+# the stylesheet starts from (libxml2 indexes the ids of an HTML document, so id() finds it
+# without the scan of every element that an attribute test costs, 0.2 ms).
+_TOKEN = secrets.token_hex(16)
+_DATA_TABLE_TAG = f"nianbao-table-{_TOKEN}"
+_ARTICLE_ID = f"nianbao-{_TOKEN}"
 
 
 def _marked_text_xslt() -> etree.XSLT:
-    """The flagged article as text: a _BREAK around every block element, data tables as _TABLE_START,
+    """The article (by its id) as text: a _BREAK around every block element, data tables as _TABLE_START,
     cells each ended by _CELL_END and rows by _ROW_END, _TABLE_END; inside a cell, block
     elements and <br> become spaces. Layout tables are blocks like any other. Word's HTML
     export ends tables with an invisible row of empty cells (<tr height=0>): left out, like
-    hidden elements (marked by _mark_hidden)."""
-    hidden = "|".join((_HIDDEN_TAG, *(f"{tag}[@{_HIDDEN_ATTRIBUTE}]" for tag in _COUNTED_TAGS)))
-    leave_out = "".join(f'<xsl:template match="{hidden}"{mode} priority="9"/>'
+    hidden elements (renamed by _mark_hidden)."""
+    leave_out = "".join(f'<xsl:template match="{_HIDDEN_TAG}"{mode}/>'
                         for mode in ("", ' mode="rows"', ' mode="cell"'))
     return etree.XSLT(etree.XML(f"""\
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="UTF-8"/>
 <xsl:template match="/"><xsl:apply-templates select="id('{_ARTICLE_ID}')"/></xsl:template>
 <xsl:template match="{'|'.join(_BLOCK_TAGS)}">{_mark(_BREAK)}<xsl:apply-templates/>{_mark(_BREAK)}</xsl:template>
-<xsl:template match="table[{_DATA_TABLE.replace('>', '&gt;')}]">{_mark(_BREAK)}{_mark(_TABLE_START)}<xsl:apply-templates mode="rows"/>{_mark(_TABLE_END)}{_mark(_BREAK)}</xsl:template>
+<xsl:template match="{_DATA_TABLE_TAG}">{_mark(_BREAK)}{_mark(_TABLE_START)}<xsl:apply-templates mode="rows"/>{_mark(_TABLE_END)}{_mark(_BREAK)}</xsl:template>
 <xsl:template match="tr" mode="rows"><xsl:apply-templates mode="rows"/>{_mark(_ROW_END)}</xsl:template>
 <xsl:template match="tr[@height='0']" mode="rows"/>
 <xsl:template match="td|th" mode="rows"><xsl:apply-templates mode="cell"/>{_mark(_CELL_END)}</xsl:template>
@@ -126,12 +126,15 @@ def read_html(text: str) -> Document:
     title = _title(root, meta)
     publish_date = _meta_date(meta) or publish_date_in_markup(text)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
-    body, located = _article_body(
-        root, [t for t in root.iter("table") if _IS_DATA_TABLE(t) and _IS_REPORT_TABLE(t)])
+    data_tables = [table for table in root.iter("table") if _IS_DATA_TABLE(table)]
+    body, located = _article_body(root, [table for table in data_tables if _IS_REPORT_TABLE(table)])
     warnings = [] if located else [
         "html: no report headings or tables found to locate the article; the whole page was read"]
     if any(hint in text for hint in _HIDDEN_HINTS):
         _mark_hidden(body)
+    for table in data_tables:
+        if table.tag == "table":  # not hidden
+            table.tag = _DATA_TABLE_TAG
     return Document(blocks=_blocks(body), kind="html", title=title,
                     publish_date=publish_date, warnings=warnings)
 
@@ -185,14 +188,11 @@ def _is_hidden(element: etree._Element) -> bool:
 
 
 def _mark_hidden(body: etree._Element) -> None:
-    """Hidden elements (the body itself included) renamed or flagged for the stylesheet to
-    leave out; done once the body is chosen, so landmarks are looked for in the page as served."""
+    """Hidden elements (the body itself included) renamed for the stylesheet to leave out; done
+    once the body is chosen, so landmarks are looked for in the page as served."""
     for element in _STYLED_OR_HIDDEN(body):
         if _is_hidden(element):
-            if element.tag in _COUNTED_TAGS:
-                element.set(_HIDDEN_ATTRIBUTE, "")
-            else:
-                element.tag = _HIDDEN_TAG
+            element.tag = _HIDDEN_TAG
 
 
 def _blocks(body: etree._Element) -> list[Block]:
