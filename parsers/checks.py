@@ -6,6 +6,8 @@ whose numbers break a rule fails that check.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .labels import APPEAL_COLS, APPEAL_ROWS, OUTCOME_ROWS_2019, OUTCOME_ROWS_2021, REQUEST_COLS, REQUEST_ROWS
 from .model import Cell, Check
 
@@ -13,6 +15,46 @@ _REQUEST_KEYS = tuple(r.key for r in REQUEST_ROWS)
 APPLICANT_COLS = REQUEST_COLS[:6]
 _R1_LEFT = ("new_received", "carried_over")
 _R1_RIGHT = ("results_total", "carried_forward")
+_R4_PARTS = APPEAL_COLS[:4]
+
+Address = tuple[str, str, str]  # (table, row, col)
+
+
+@dataclass(frozen=True, slots=True)
+class _Equation:
+    """One equation a rule checks: its scope text, the cells of both sides, and their keys.
+    All are built once at import, so a report's ~40 checks only look their cells up (building
+    the address tuples and key texts per report cost a third of run_checks)."""
+    scope: str
+    left: tuple[Address, ...]
+    right: tuple[Address, ...]
+    keys: tuple[str, ...]  # Cell.key of every cell, left then right
+
+
+def _equation(scope: str, left: tuple[Address, ...], right: tuple[Address, ...]) -> _Equation:
+    return _Equation(scope, left, right, tuple("/".join(address) for address in left + right))
+
+
+def _column(table: str, rows: tuple[str, ...], col: str) -> tuple[Address, ...]:
+    return tuple((table, row, col) for row in rows)
+
+
+def _row(table: str, row: str, cols: tuple[str, ...]) -> tuple[Address, ...]:
+    return tuple((table, row, col) for col in cols)
+
+
+# R1 and R2 per requests column (R2 for each format's outcome rows), R3 per requests row,
+# R4 per appeals row.
+_R1 = tuple(_equation(f"requests column {col}", _column("requests", _R1_LEFT, col),
+                      _column("requests", _R1_RIGHT, col)) for col in REQUEST_COLS)
+_R2 = {outcome: tuple(_equation(f"requests column {col}", (("requests", "results_total", col),),
+                                _column("requests", outcome, col)) for col in REQUEST_COLS)
+       for outcome in (OUTCOME_ROWS_2019, OUTCOME_ROWS_2021)}
+_R3 = tuple(_equation(f"requests row {key}", (("requests", key, "total"),),
+                      _row("requests", key, APPLICANT_COLS)) for key in _REQUEST_KEYS)
+_R4 = tuple(_equation(f"appeals row {key}", (("appeals", key, "total"),),
+                      _row("appeals", key, _R4_PARTS)) for key in APPEAL_ROWS)
+_OTHER_2019 = _row("requests", "other", REQUEST_COLS)  # the 2019 format's single 其他处理 row
 
 
 def _fmt(v) -> str:
@@ -24,78 +66,77 @@ def _fmt(v) -> str:
 
 
 def _side(cells: list[Cell], names: tuple[str, ...]) -> tuple[float, str]:
-    # Hot (some 40 checks a report): one pass, ints formatted without a call to _fmt.
+    # Hot (some 40 checks a report): ints formatted without a call to _fmt, and a one-cell side
+    # (the total that most rules compare with) without building lists.
+    if len(cells) == 1:
+        v = cells[0].value
+        return (0 if v is None else v), (f"{names[0]} {v}" if type(v) is int else f"{names[0]} {_fmt(v)}")
     values = [c.value for c in cells]
     total = 0
     for v in values:
         if v is not None:
             total += v
     shown = [f"{n} {v}" if type(v) is int else f"{n} {_fmt(v)}" for n, v in zip(names, values)]
-    if len(cells) == 1:
-        return total, shown[0]
     if len(cells) > 6:
         nonzero = ", ".join(text for text, v in zip(shown, values) if v)
         text = f"{names[0]} + … + {names[-1]} ({len(cells)} rows; "
         text += f"non-zero: {nonzero})" if nonzero else "all 0)"
         return total, f"{text} = {_fmt(total)}"
-    return total, f"{' + '.join(shown)} = {_fmt(total)}"
+    return total, f"{' + '.join(shown)} = {total if type(total) is int else _fmt(total)}"
 
 
-def _check(rule: str, scope: str, left: list[Cell], lnames, right: list[Cell], rnames) -> Check:
+def _check(rule: str, equation: _Equation, left: list[Cell], lnames, right: list[Cell],
+           rnames) -> Check:
     lt, ltext = _side(left, lnames)
     rt, rtext = _side(right, rnames)
     ok = abs(lt - rt) < 1e-9
-    detail = f"{scope}: {ltext} {'=' if ok else '≠'} {rtext}"
-    cells = left + right
-    keys = [f"{c.table}/{c.row}/{c.col}" for c in cells]
-    blanks = [k for k, c in zip(keys, cells) if c.value is None]
+    detail = f"{equation.scope}: {ltext} {'=' if ok else '≠'} {rtext}"
+    keys = list(equation.keys)
+    blanks = [k for k, c in zip(keys, left + right) if c.value is None]
     if blanks:
         detail += f"; blank cells counted as 0: {', '.join(blanks)}"
     return Check(rule, ok, detail, keys)
 
 
 def run_checks(cells: list[Cell], fmt: str, year: int | None) -> tuple[list[Check], list[str]]:
-    by = {(c.table, c.row, c.col): c for c in cells}
-    get = by.get
+    get = {(c.table, c.row, c.col): c for c in cells}.get
     checks: list[Check] = []
     notes: list[str] = []
     if any(c.table == "requests" for c in cells):
-        outcome = OUTCOME_ROWS_2019 if any(("requests", "other", col) in by for col in REQUEST_COLS) \
-            else OUTCOME_ROWS_2021
-        for col in REQUEST_COLS:
+        outcome = OUTCOME_ROWS_2019 if any(map(get, _OTHER_2019)) else OUTCOME_ROWS_2021
+        for col, r1, r2 in zip(REQUEST_COLS, _R1, _R2[outcome]):
             # R1: new_received + carried_over = results_total + carried_forward
-            left = [get(("requests", r, col)) for r in _R1_LEFT]
-            right = [get(("requests", r, col)) for r in _R1_RIGHT]
+            left = [get(a) for a in r1.left]
+            right = [get(a) for a in r1.right]
             if all(left) and all(right):
-                checks.append(_check("R1", f"requests column {col}", left, _R1_LEFT, right, _R1_RIGHT))
+                checks.append(_check("R1", r1, left, _R1_LEFT, right, _R1_RIGHT))
             elif any(left) or any(right):
                 missing = [r for r, g in zip(_R1_LEFT + _R1_RIGHT, left + right) if not g]
                 notes.append(f"R1 not checked for column {col}: rows not read: {', '.join(missing)}")
             # R2: results_total = sum of the outcome rows
-            total = get(("requests", "results_total", col))
-            parts = [get(("requests", r, col)) for r in outcome]
+            total = get(r2.left[0])
+            parts = [get(a) for a in r2.right]
             if total and all(parts):
-                checks.append(_check("R2", f"requests column {col}", [total], ("results_total",),
-                                     parts, outcome))
+                checks.append(_check("R2", r2, [total], ("results_total",), parts, outcome))
             elif total or any(parts):
                 missing = [r for r, p in zip(outcome, parts) if not p] + ([] if total else ["results_total"])
                 notes.append(f"R2 not checked for column {col}: rows not read: {', '.join(missing)}")
         # R3: total = sum of the six applicant columns, every row
-        for key in _REQUEST_KEYS:
-            total = get(("requests", key, "total"))
+        for r3 in _R3:
+            total = get(r3.left[0])
             if total is None:
                 continue
-            parts = [get(("requests", key, c)) for c in APPLICANT_COLS]
+            parts = [get(a) for a in r3.right]
             if all(parts):
-                checks.append(_check("R3", f"requests row {key}", [total], ("total",), parts, APPLICANT_COLS))
+                checks.append(_check("R3", r3, [total], ("total",), parts, APPLICANT_COLS))
     # R4: total = upheld + corrected + other + pending, every row of appeals
-    for key in APPEAL_ROWS:
-        total = get(("appeals", key, "total"))
+    for r4 in _R4:
+        total = get(r4.left[0])
         if total is None:
             continue
-        parts = [get(("appeals", key, c)) for c in APPEAL_COLS[:4]]
+        parts = [get(a) for a in r4.right]
         if all(parts):
-            checks.append(_check("R4", f"appeals row {key}", [total], ("total",), parts, APPEAL_COLS[:4]))
+            checks.append(_check("R4", r4, [total], ("total",), parts, _R4_PARTS))
     # R5: the format fits the reporting year
     if year is not None:
         expected = "none" if year <= 2018 else ("2019" if year <= 2020 else "2021")
