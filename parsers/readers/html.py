@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from itertools import islice
 
 from lxml import etree
 
@@ -45,8 +46,6 @@ _HEADING_WORDS = re.compile("总体情况|主动公开政府信息|收到和处�
 _HEADING_MAX_CHARS = 60
 _NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,2}[)）]?\s*[、.．]")
 _OVERVIEW_WORD = "总体情况"
-# Layout tables hold tables or one cell.
-_IS_DATA_TABLE = etree.XPath("not(.//table) and count(.//td | .//th) > 1")
 _IS_REPORT_TABLE = etree.XPath(
     "contains(., '申请') or contains(., '信息内容') or contains(., '行政复议') or contains(., '结果维持')"
 )
@@ -126,7 +125,7 @@ def read_html(text: str) -> Document:
     title = _title(root, meta)
     publish_date = _meta_date(meta) or publish_date_in_markup(text)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
-    data_tables = [table for table in root.iter("table") if _IS_DATA_TABLE(table)]
+    data_tables = [table for table in root.iter("table") if _is_data_table(table)]
     body, located = _article_body(root, [table for table in data_tables if _IS_REPORT_TABLE(table)])
     warnings = [] if located else [
         "html: no report headings or tables found to locate the article; the whole page was read"]
@@ -179,6 +178,13 @@ def _refuse_oversized(root: etree._Element) -> None:
         if len(row) > MAX_CELLS_PER_ROW:
             raise InputTooLarge(f"html: a table row with {len(row)} cells, over the "
                                 f"{MAX_CELLS_PER_ROW} limit")
+
+
+def _is_data_table(table: etree._Element) -> bool:
+    """Layout tables hold tables or one cell. (lxml's tag-filtered walks, in C, take half the
+    time of the XPath "not(.//table) and count(.//td | .//th) > 1".)"""
+    return next(table.iterdescendants("table"), None) is None \
+        and next(islice(table.iterdescendants("td", "th"), 1, None), None) is not None
 
 
 def _is_hidden(element: etree._Element) -> bool:
