@@ -59,7 +59,10 @@ MAX_TAGS = 200_000  # start tags, counted before parsing: bounds the tree's size
 MAX_ROWS = 5_000
 MAX_CELLS_PER_ROW = 200
 _START_TAG = re.compile(r"<[a-zA-Z]")
-_LONG_TAG = re.compile(r"<[a-zA-Z][^<>]{16384}")
+_LONG_TAG_CHARS = 16384
+_LONG_TAG = re.compile(rf"<[a-zA-Z][^<>]{{{_LONG_TAG_CHARS}}}")
+# The inside of a long tag holds a whole chunk of half that length, aligned at a multiple of it.
+_TAG_FREE_CHUNK = _LONG_TAG_CHARS // 2
 
 
 def _mark(character: str) -> str:
@@ -154,12 +157,22 @@ def _refuse_attribute_floods(text: str) -> None:
     50,000 attributes takes it 10 s. Real tags are long only for a data: URI (one attribute)."""
     if text.count("=") <= MAX_ATTRIBUTES_PER_TAG:  # no tag can hold that many: skip the scan
         return
+    if not _has_tag_free_chunk(text):  # no tag is long: skip the scan (the regex walks every tag)
+        return
     for tag in _LONG_TAG.finditer(text):
         end = text.find(">", tag.start())
         attributes = text.count("=", tag.start(), end if end >= 0 else len(text))
         if attributes > MAX_ATTRIBUTES_PER_TAG:
             raise UnreadableInput(f"html: a tag with {attributes} attributes, over the "
                                   f"{MAX_ATTRIBUTES_PER_TAG} limit")
+
+
+def _has_tag_free_chunk(text: str) -> bool:
+    """Whether an aligned chunk of _TAG_FREE_CHUNK characters holds no "<" nor ">": a few
+    bounded str.find calls, which stop at a chunk's first tag."""
+    size = _TAG_FREE_CHUNK
+    return any(text.find("<", start, start + size) < 0 and text.find(">", start, start + size) < 0
+               for start in range(0, len(text) - size + 1, size))
 
 
 def _refuse_tag_floods(text: str) -> None:
