@@ -102,13 +102,15 @@ def _read_kind(kind: str, data: bytes, content_type: str | None) -> Document:
     if kind in ("doc", "wps"):
         from .office import read_office
         return read_office(data, kind)
-    text = decode(data, content_type).text
+    decoded = decode(data, content_type)
+    text = decoded.text
     sample = text[:_CONTROL_SAMPLE_CHARS]
     if _control_count(sample) > _MAX_CONTROL_SHARE * len(sample):
         raise UnreadableInput("input is binary data of an unknown kind")
     if kind == "html":
         from .html import read_html
-        return read_html(text)
+        # Bytes that decoded as UTF-8 are the text's UTF-8 encoding: not encoded again.
+        return read_html(text, data if decoded.source == "utf-8" else None)
     if len(text) > MAX_TEXT_CHARS:
         raise InputTooLarge(f"{kind}: {len(text)} characters, over the {MAX_TEXT_CHARS} limit")
     from .text import read_text

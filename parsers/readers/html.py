@@ -116,8 +116,9 @@ _AS_MARKED_TEXT = _marked_text_xslt()
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
-def read_html(text: str) -> Document:
-    text, page = _without_unwanted(text)
+def read_html(text: str, page: bytes | None = None) -> Document:
+    """`page`: the text's UTF-8 encoding, when the caller has it."""
+    text, page = _without_unwanted(text, page)
     _refuse_attribute_floods(text)
     _refuse_tag_floods(text)
     root = etree.fromstring(page, _PARSER)
@@ -141,10 +142,11 @@ def read_html(text: str) -> Document:
                     publish_date=publish_date, warnings=warnings)
 
 
-def _without_unwanted(text: str) -> tuple[str, bytes]:
-    """The text without _UNWANTED characters, and as UTF-8 bytes: lxml refuses str input
-    carrying an encoding declaration."""
-    page = text.encode("utf-8")
+def _without_unwanted(text: str, page: bytes | None) -> tuple[str, bytes]:
+    """The text without _UNWANTED characters, and as UTF-8 bytes (`page` if given): lxml
+    refuses str input carrying an encoding declaration."""
+    if page is None:
+        page = text.encode("utf-8")
     if (len(page.translate(None, _CONTROL_BYTES)) < len(page) or _MARK_LEAD_BYTE in page
             or "\ufffe" in text or "\uffff" in text):
         text = _UNWANTED.sub("", text)
