@@ -3,7 +3,7 @@
 SQLite has one writer, and parsing is most of an ingest's CPU (a parsed HTML report costs
 about twice its writing), so `ingest_in_parallel` keeps `workers` processes parsing
 (archive.store.prepare_capture: the parse, then the Snapshot with its compressed text, cell
-rows and search tokens) one batch ahead of the writer, which stores each batch with
+rows and search tokens) batches ahead of the writer, which stores each batch with
 Archive.ingest_many in one transaction. Results come back in input order.
 
 The pool starts its workers from a forkserver: a worker forked from a process that already runs
@@ -13,6 +13,7 @@ it starts for a DOCX or PDF. A worker started clean starts its own.
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from functools import partial
@@ -34,20 +35,24 @@ def parsing_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def ingest_in_parallel(archive: Archive, captures: Iterable[Capture], pool: Executor,
-                       batch: int = BATCH, bounded: bool = True) -> Iterator[IngestResult]:
-    """Ingest captures, parsed in `pool` (parsing_pool) while the previous batch is written.
+                       batch: int = BATCH, bounded: bool = True,
+                       ahead: int = 2) -> Iterator[IngestResult]:
+    """Ingest captures, parsed in `pool` (parsing_pool) while earlier batches are written.
 
-    bounded: each document is parsed under parsers.limits, as Archive.ingest does. Memory
-    holds two batches of captures, not the whole input."""
+    bounded: each document is parsed under parsers.limits, as Archive.ingest does. `ahead`
+    batches are parsing while one is written (two: the workers never wait for the writer to
+    hand them work); memory holds ahead + 1 batches of captures, not the whole input."""
     prepare = partial(prepare_capture, bounded=bounded)
     it = iter(captures)
-    pending: tuple[list[Capture], Iterator[Parsed]] | None = None
-    while True:
-        chunk = list(islice(it, batch))
-        submitted = (chunk, pool.map(prepare, chunk, chunksize=16)) if chunk else None
-        if pending is not None:
-            done, parsed = pending
-            yield from archive.ingest_many(done, list(parsed), len(done))
-        if submitted is None:
-            return
-        pending = submitted
+    pending: deque[tuple[list[Capture], Iterator[Parsed]]] = deque()
+    for chunk in iter(lambda: list(islice(it, batch)), []):
+        pending.append((chunk, pool.map(prepare, chunk, chunksize=16)))
+        if len(pending) > ahead:
+            yield from _write(archive, *pending.popleft())
+    while pending:
+        yield from _write(archive, *pending.popleft())
+
+
+def _write(archive: Archive, captures: list[Capture], parsed: Iterator[Parsed]
+           ) -> Iterator[IngestResult]:
+    return archive.ingest_many(captures, list(parsed), len(captures))
