@@ -13,6 +13,9 @@ it starts for a DOCX or PDF. A worker started clean starts its own.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import select
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -31,7 +34,22 @@ _PRELOAD = ["archive.store", "parsers", "parsers.report_builder", "cpca"]
 def parsing_pool(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
-    return ProcessPoolExecutor(workers, mp_context=context)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with,
+                               initargs=(os.getpid(),))
+
+
+def _end_with(pid: int) -> None:
+    """Worker initializer: the worker ends when the process that started the pool ends.
+    Otherwise a SIGKILL of that process leaves the workers for good (seen after `kill -9` of
+    `nianbao ingest`): each holds both ends of the pool's queue pipes, so none ever reads an
+    end of file, and their forkserver lives as long as they do."""
+    watched = os.pidfd_open(pid)  # Linux 5.3+: readable once the process has ended
+    threading.Thread(target=_exit_when_readable, args=(watched,), daemon=True).start()
+
+
+def _exit_when_readable(fd: int) -> None:
+    select.select([fd], [], [])
+    os._exit(1)
 
 
 def ingest_in_parallel(archive: Archive, captures: Iterable[Capture], pool: Executor,
