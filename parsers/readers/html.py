@@ -37,7 +37,7 @@ _UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff" + _MARKS + "]")
 # Most pages hold none of them, which is cheaper to tell from the page's UTF-8 bytes than from
 # its text (a regex, or one scan per character): each control character is a byte of its own,
 # and each mark starts with 0xEE, which only the rare private-use characters start with.
-_CONTROL_BYTES = bytes((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
+_UNWANTED_CONTROL_BYTES = bytes((*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
 _MARK_LEAD_BYTE = b"\xee"
 _SHORT_TEXT = 120  # headings are short: long paragraphs are not searched for them
 
@@ -90,11 +90,11 @@ _ARTICLE_ID = f"nianbao-{_TOKEN}"
 
 
 def _marked_text_xslt() -> etree.XSLT:
-    """The article (by its id) as text: a _BREAK around every block element, data tables as _TABLE_START,
-    cells each ended by _CELL_END and rows by _ROW_END, _TABLE_END; inside a cell, block
-    elements and <br> become spaces. Layout tables are blocks like any other. Word's HTML
-    export ends tables with an invisible row of empty cells (<tr height=0>): left out, like
-    hidden elements (renamed by _mark_hidden)."""
+    """The article (found by its id) as text: a _BREAK around every block element, data tables
+    as _TABLE_START, cells each ended by _CELL_END and rows by _ROW_END, _TABLE_END; inside a
+    cell, block elements and <br> become spaces. Layout tables are blocks like any other.
+    Word's HTML export ends tables with an invisible row of empty cells (<tr height=0>): left
+    out, like hidden elements (renamed by _mark_hidden)."""
     leave_out = "".join(f'<xsl:template match="{_HIDDEN_TAG}"{mode}/>'
                         for mode in ("", ' mode="rows"', ' mode="cell"'))
     return etree.XSLT(etree.XML(f"""\
@@ -147,7 +147,7 @@ def _without_unwanted(text: str, page: bytes | None) -> tuple[str, bytes]:
     refuses str input carrying an encoding declaration."""
     if page is None:
         page = text.encode("utf-8")
-    if (len(page.translate(None, _CONTROL_BYTES)) < len(page) or _MARK_LEAD_BYTE in page
+    if (len(page.translate(None, _UNWANTED_CONTROL_BYTES)) < len(page) or _MARK_LEAD_BYTE in page
             or "\ufffe" in text or "\uffff" in text):
         text = _UNWANTED.sub("", text)
         page = text.encode("utf-8")
