@@ -186,7 +186,7 @@ def _consistent(p: LabelParts, r: RequestRow) -> bool:
 
 
 def match_request_row(p: LabelParts, expect: int, cur_group: int | None,
-                      taken: frozenset[int], fuzzy: bool = True) -> tuple[int | None, float, str]:
+                      taken: set[int] | frozenset[int], fuzzy: bool = True) -> tuple[int | None, float, str]:
     """(index into REQUEST_ROWS or None, confidence 0..1, how) for one labelled data row."""
     # 1. the row the table's order expects next, printed exactly
     if 0 <= expect < len(REQUEST_ROWS) and expect not in taken:
@@ -202,7 +202,7 @@ def match_request_row(p: LabelParts, expect: int, cur_group: int | None,
         return cands[0], 0.9, "exact"
     if not fuzzy:
         return None, 0.0, "none"
-    return _fuzzy_request(p, expect, cur_group, taken)
+    return _fuzzy_request(p, expect, cur_group, frozenset(taken))  # hashable, for the cache
 
 
 @lru_cache(maxsize=4096)

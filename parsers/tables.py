@@ -340,7 +340,7 @@ class _Builder:
                 self.warn(f"requests: numbers without a label ({row.name()}); not read")
             return
         nl = [norm(lb) for lb in row.labels]
-        if any(w in REQUEST_HEADER_WORDS for w in nl) or any("勾稽" in w for w in nl):
+        if not REQUEST_HEADER_WORDS.isdisjoint(nl) or any("勾稽" in w for w in nl):
             return  # header rows
         rt = _run_together(row)
         labels = rt[0] if rt else row.labels
@@ -350,7 +350,7 @@ class _Builder:
             # the row the table expects next printed with no numbers at all (blank cells lost)
             if parts.group is not None:
                 self.req_group = parts.group
-            idx, _, how = match_request_row(parts, self.req_expect, self.req_group, frozenset(self.req_taken),
+            idx, _, how = match_request_row(parts, self.req_expect, self.req_group, self.req_taken,
                                             fuzzy=False)
             r = REQUEST_ROWS[idx] if idx is not None else None
             if how == "exact" and idx == self.req_expect and (r.sub is not None or r.top is not None):
@@ -359,7 +359,7 @@ class _Builder:
                 self.warn(f"requests/{r.key} ('{row.name()}'): no numbers printed; read as blank")
                 self.emit("requests", r.key, REQUEST_COLS, [_BLANK] * len(REQUEST_COLS))
             return
-        idx, conf, how = match_request_row(parts, self.req_expect, self.req_group, frozenset(self.req_taken),
+        idx, conf, how = match_request_row(parts, self.req_expect, self.req_group, self.req_taken,
                                            fuzzy=self.fuzzy_budget > 0)
         if how != "exact":
             self.fuzzy_budget -= 1
