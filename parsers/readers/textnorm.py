@@ -73,7 +73,15 @@ def publish_date_in(line: str) -> str | None:
 
 def publish_date_in_markup(html: str) -> str | None:
     """The first publish-date label's date in an HTML page's source."""
-    match = _PUBLISH_MARKUP.search(html)
+    # Searched from the first 时间 or 日期 that every label ends with (two characters after its
+    # start): str.find skips the head of the page several times faster than the regex scans it.
+    first = html.find("时间")
+    first_date = html.find("日期", 0, first + 1 if first >= 0 else len(html))
+    if first_date >= 0:
+        first = first_date
+    if first < 0:
+        return None
+    match = _PUBLISH_MARKUP.search(html, max(0, first - 2))
     return iso_date(match.group(0)) if match else None
 
 
