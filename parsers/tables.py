@@ -534,7 +534,9 @@ class _Assembler:
                     p.region = row.region
                     return
         self.flush()
-        self.pending = Row(list(row.labels), list(row.region), row.source)
+        # Taken as it is: a row's lists are never changed in place (joining a piece replaces
+        # them), and the caller is done with the row.
+        self.pending = row
         self.ctx = ctx
 
     def capacity(self, ctx: str) -> int:
