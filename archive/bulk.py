@@ -22,13 +22,15 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from functools import partial
 from itertools import islice
 
+from parsers.limits import FORKSERVER_PRELOAD
+
 from .capture import Capture, IngestResult
 from .store import Archive, Parsed, prepare_capture
 
 BATCH = 256
-# Preloaded in the forkserver, so each worker starts with the parsers imported (cpca alone
-# takes 0.7 s to load its place-name tables).
-_PRELOAD = ["archive.store", "parsers", "parsers.report_builder", "cpca"]
+# Preloaded in the forkserver, so each worker starts with the parsers imported. The process's
+# one forkserver may also serve parsers.limits' bounded children: its list comes first.
+_PRELOAD = [*FORKSERVER_PRELOAD, "archive.store"]
 
 
 def parsing_pool(workers: int) -> ProcessPoolExecutor:

@@ -52,8 +52,10 @@ DEFAULT_BOUNDS = Bounds()
 # hostile shapes no cap outside them covers.
 IN_PROCESS_KINDS = frozenset({"html", "text", "markdown"})
 # Imported once in the forkserver so each child starts with them loaded (cpca alone takes
-# 0.7 s to load its place-name tables); missing ones are skipped.
-_PRELOAD = ["parsers", "parsers.readers", "parsers.readers.html", "parsers.readers.pdf",
+# 0.7 s to load its place-name tables); missing ones are skipped. A process has one
+# forkserver, whoever starts it first: another user of it (archive/bulk.py) preloads these too,
+# or a child started here would import them under its memory bound.
+FORKSERVER_PRELOAD = ["parsers", "parsers.readers", "parsers.readers.html", "parsers.readers.pdf",
             "parsers.readers.docx", "parsers.readers.office", "parsers.readers.text",
             "parsers.report_builder", "cpca", "pdfplumber", "docx", "lxml.html"]
 
@@ -61,7 +63,7 @@ _PRELOAD = ["parsers", "parsers.readers", "parsers.readers.html", "parsers.reade
 @lru_cache(maxsize=1)
 def _context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
+    context.set_forkserver_preload(FORKSERVER_PRELOAD)
     return context
 
 
