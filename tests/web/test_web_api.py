@@ -180,3 +180,12 @@ def test_charts_read_the_same_figures_as_the_cells(site: str, chart: str, params
     else:
         assert sorted((r["agency"], r["year"], r["requests"]) for r in got) == sorted(
             (c["agency"], c["year"], c["value"]) for c in cells)
+
+
+@pytest.mark.parametrize("path", ["/nianbao/reports.json?_sort=nope",
+                                  "/nianbao/reports?_sort_desc=nope"])
+def test_a_bad_sort_is_the_clients_error(site: str, path: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as error:
+        get(site, path)
+    assert error.value.code == 400
+    assert "Cannot sort table by nope" in error.value.read().decode("utf-8")
