@@ -10,8 +10,9 @@ The originals are written as files first (not timed: they exist before an ingest
 downloads do; all distinct, so their total is the deduplicated size). Timed: the bulk ingest
 `nianbao ingest` runs for many files (archive.bulk.ingest_in_parallel): this process reads the
 files, worker processes parse and prepare them (archive.store.prepare_capture: the Snapshot
-with compressed text, cell rows and search tokens; --bounded: parsing under parsers.limits,
-as `nianbao ingest` does), and this process writes each batch of 256 in one transaction.
+with compressed text, cell rows and search tokens; parsing bounded by parsers.limits as in
+`nianbao ingest`, or not with --unbounded), and this process writes each batch of 256 in one
+transaction.
 Printed: reports/s end to end, the CPU per report in the workers and in the writer, and the
 archive size (SQLite + WARC) against the deduplicated originals.
 
@@ -120,27 +121,12 @@ def _cpu_seconds(pool: ProcessPoolExecutor) -> float:
     return total / ticks
 
 
-def parse(capture: object, bounded: bool = True) -> object:
-    from archive.store import parse_capture
-
-    return parse_capture(capture, bounded)
-
-
 def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def parse_cost_ms(originals: str, bounded: bool, sample: int = 50) -> float:
-    captures = synthetic_captures(0, sample + 1, originals)
-    parse(captures.pop(), bounded)  # a bounded parse starts its forkserver once
-    start = time.perf_counter()
-    for capture in captures:
-        parse(capture, bounded)
-    return (time.perf_counter() - start) / sample * 1000
-
-
 def run(count: int, workdir: Path, originals: str = "html", workers: int | None = None,
-        fsync: bool = True, bounded: bool = False) -> dict:
+        fsync: bool = True, bounded: bool = True) -> dict:
     from archive import Archive
     from archive.bulk import ingest_in_parallel, parsing_pool
 
@@ -166,9 +152,6 @@ def run(count: int, workdir: Path, originals: str = "html", workers: int | None 
             archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             tables = dict(archive.conn.execute(
                 "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"))
-    # after the pool: workers forked from a process that runs a forkserver would share it,
-    # and a bounded parse in them could not wait for its child
-    bounded_parse_ms = parse_cost_ms(originals, True)
     db_bytes = sum(p.stat().st_size for p in workdir.glob("bench.db*"))
     warc_bytes = _size(workdir / "warc")
     search = sum(v for k, v in tables.items() if k.startswith(("report_search", "report_names")))
@@ -196,7 +179,6 @@ def run(count: int, workdir: Path, originals: str = "html", workers: int | None 
         "writer_capacity_reports_per_s": round(count / writer_cpu, 1),
         "worker_cpu_ms_per_report": round(worker_cpu / count * 1000, 3),
         "writer_cpu_ms_per_report": round(writer_cpu / count * 1000, 3),
-        "bounded_parse_ms_per_report": round(bounded_parse_ms, 2),
         "db_bytes": db_bytes, "warc_bytes": warc_bytes, "search_index_bytes": search,
         "originals_dedup_bytes": dedup_bytes,
         "bytes_per_report_by_table": {k: round(v / count) for k, v in tables.items()
@@ -217,9 +199,7 @@ def report(f: dict) -> None:
           f"{f['parse_workers']} idle cores that allows {f['cpu_bound_reports_per_s']} reports/s "
           f"({f['ratio_cpu_bound_reports_per_s_vs_target']}x the target; derived, not measured); "
           f"the writer alone could take {f['writer_capacity_reports_per_s']} reports/s "
-          f"({f['ratio_writer_capacity_vs_target']}x) with more cores parsing. "
-          f"A bounded parse (parsers.limits, as Archive.ingest parses by default) costs "
-          f"{f['bounded_parse_ms_per_report']} ms wall")
+          f"({f['ratio_writer_capacity_vs_target']}x) with more cores parsing")
     print(f"archive: outcomes {f['outcomes']}")
     print(f"archive: SQLite {f['db_bytes'] / 1e6:.1f} MB (search index "
           f"{f['search_index_bytes'] / 1e6:.1f} MB) + WARC {f['warc_bytes'] / 1e6:.1f} MB vs "
@@ -238,15 +218,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--count", type=int, help="any other number of reports")
     parser.add_argument("--originals", choices=("html", "text"), default="html")
     parser.add_argument("--workers", type=int, help="parsing processes (default: CPU count)")
-    parser.add_argument("--bounded", action="store_true",
-                        help="workers parse under parsers.limits bounds (a child per document)")
+    parser.add_argument("--unbounded", action="store_true",
+                        help="workers call parsers.parse directly, without parsers.limits")
     parser.add_argument("--no-fsync", action="store_true",
                         help="flush WARC records without fsync (what a disk's sync costs)")
     args = parser.parse_args(argv)
     count = args.count or (100_000 if args.large else 10_000)
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
         figures = run(count, Path(tmp), args.originals, args.workers, not args.no_fsync,
-                      args.bounded)
+                      not args.unbounded)
     report(figures)
     return figures
 
