@@ -178,22 +178,25 @@ def _track(conn: sqlite3.Connection, rows: list) -> None:
                      "VALUES (?, ?, ?, ?)", [tuple(r[:4]) for r in rows])
 
 
-def _tracked(conn: sqlite3.Connection, report_ids: list[int]) -> list[tuple]:
-    """What each report was indexed from: its bookkeeping row and that version's text_z."""
-    return conn.execute(
+def _untrack(conn: sqlite3.Connection, report_ids: list[int]) -> list[tuple]:
+    """Remove the reports' bookkeeping rows; returns them, each with its version's text_z:
+    what the reports' index rows were made from, for a delete to replay."""
+    ids = json.dumps(report_ids)
+    old = conn.execute(
         f"SELECT s.report_id, s.version_id, s.title, s.agency, v.text_z FROM {TRACK_TABLE} s "
         "JOIN versions v ON v.id = s.version_id "
-        "WHERE s.report_id IN (SELECT value FROM json_each(?))", (json.dumps(report_ids),)
-    ).fetchall()
+        "WHERE s.report_id IN (SELECT value FROM json_each(?))", (ids,)).fetchall()
+    conn.execute(f"DELETE FROM {TRACK_TABLE} WHERE report_id IN (SELECT value FROM json_each(?))",
+                 (ids,))
+    return old
 
 
 def unindex_report(db: sqlite_utils.Database | sqlite3.Connection, report_id: int) -> None:
     """Take a report out of the index. Call it before rewriting the indexed version's text
     (a re-parse): the removal replays that text."""
     conn = _conn(db)
-    for old in _tracked(conn, [report_id]):
+    for old in _untrack(conn, [report_id]):
         _write(conn, old, command="delete")
-    conn.execute(f"DELETE FROM {TRACK_TABLE} WHERE report_id = ?", (report_id,))
 
 
 def index_reports(db: sqlite_utils.Database | sqlite3.Connection,
@@ -208,12 +211,9 @@ def index_reports(db: sqlite_utils.Database | sqlite3.Connection,
     segment; between reports that cost ~0.4 ms a report, plus merging the segments again.
     Together at the end, a batch's terms are flushed once, at commit."""
     conn = _conn(db)
-    ids = list(text_tokens)
-    old = _tracked(conn, ids)
+    old = _untrack(conn, list(text_tokens))
     new = conn.execute(_SOURCE_SQL + " WHERE r.id IN (SELECT value FROM json_each(?))",
-                       (json.dumps(ids),)).fetchall()
-    conn.execute(f"DELETE FROM {TRACK_TABLE} WHERE report_id IN (SELECT value FROM json_each(?))",
-                 (json.dumps(ids),))
+                       (json.dumps(list(text_tokens)),)).fetchall()
     _track(conn, new)
     for row in old:
         _write(conn, row, command="delete")
