@@ -77,21 +77,12 @@ def synthetic_original(i: int, seed_text: str, originals: str = "html") -> bytes
     return replica_page(body.decode("utf-8"), 1000 + i) if originals == "html" else body
 
 
-def _content_type(originals: str) -> str:
-    return "text/html; charset=utf-8" if originals == "html" else "text/plain; charset=utf-8"
-
-
 def _capture(i: int, body: bytes, originals: str) -> object:
     from archive import Capture
 
+    kind = "html" if originals == "html" else "plain"
     return Capture(url=f"http://bench.example/xxgk-show-{i}.html", body=body,
-                   content_type=_content_type(originals), fetched_at="2026-02-01T00:00:00Z")
-
-
-def synthetic_captures(start: int, stop: int, originals: str = "html") -> list:
-    seed_text = SEED.read_text(encoding="utf-8")
-    return [_capture(i, synthetic_original(i, seed_text, originals), originals)
-            for i in range(start, stop)]
+                   content_type=f"text/{kind}; charset=utf-8", fetched_at="2026-02-01T00:00:00Z")
 
 
 def write_originals(directory: Path, start: int, stop: int, originals: str) -> int:
@@ -193,7 +184,7 @@ def report(f: dict) -> None:
           f"{'bounded ' if f['bounded_parse'] else ''}processes: {f['seconds']} s = "
           f"{f['reports_per_s']} reports/s end to end "
           f"({f['ratio_reports_per_s_vs_target']}x the {TARGET_REPORTS_PER_S}/s target; "
-          "archive.bulk.ingest_in_parallel, as `nianbao ingest` runs from 64 files on)")
+          "archive.bulk.ingest_in_parallel, as `nianbao ingest` runs for many files)")
     print(f"archive: CPU per report: {f['worker_cpu_ms_per_report']} ms in the workers (parse, "
           f"prepare), {f['writer_cpu_ms_per_report']} ms in the writer; on "
           f"{f['parse_workers']} idle cores that allows {f['cpu_bound_reports_per_s']} reports/s "
