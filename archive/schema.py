@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlite_utils
 
@@ -138,6 +140,22 @@ def connect(path: str) -> sqlite_utils.Database:
     conn.execute("PRAGMA foreign_keys=ON")
     register_text_function(conn)
     return sqlite_utils.Database(conn)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """Join the caller's transaction if there is one, else run in our own (one commit, not
+    one per statement in an autocommit connection); rolled back on any error."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _set_wal(conn: sqlite3.Connection) -> None:

@@ -27,12 +27,11 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from operator import add
 
 import sqlite_utils
 
+from archive.schema import transaction
 from archive.text_codec import unpack_text
 
 FTS_TABLE = "report_search_fts"
@@ -221,26 +220,10 @@ def index_reports(db: sqlite_utils.Database | sqlite3.Connection,
         _write(conn, row, text_tokens[row[0]])
 
 
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """Join the caller's transaction if there is one, else run in our own (one commit, not
-    one per row in an autocommit connection)."""
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def rebuild(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     """Drop and rebuild the whole index from every report's current version; returns the count."""
     conn = _conn(db)
-    with _transaction(conn):
+    with transaction(conn):
         for table in (FTS_TABLE, NAMES_TABLE, TRACK_TABLE):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
         for sql in _SCHEMA:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from archive.schema import transaction
+
 TABLE = "report_figures"
 STATE_TABLE = "serving_state"
 
@@ -69,8 +71,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
     """Drop and rebuild the table from every report's current version (one transaction)."""
     # NUMERIC: counts stay integers, amounts in 万元 may be fractions
     columns = ", ".join(f"{name} NUMERIC" for name in FIGURES)
-    conn.execute("BEGIN")
-    try:
+    with transaction(conn):
         conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
         conn.execute(f"CREATE TABLE {TABLE} (report_id INTEGER PRIMARY KEY REFERENCES reports(id), "
                      "agency_id INTEGER REFERENCES agencies(id), year INTEGER, status TEXT, "
@@ -80,10 +81,6 @@ def rebuild(conn: sqlite3.Connection) -> None:
             conn.execute(sql)
         conn.execute(f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (name TEXT PRIMARY KEY, fingerprint TEXT)")
         conn.execute(f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?)", (TABLE, _fingerprint(conn)))
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def ensure_report_figures(conn: sqlite3.Connection) -> bool:
