@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 
 SQL_FUNCTION = "nianbao_text"
-_LEVEL = 9  # ingest compresses once per new version; 9 costs ~0.1 ms a report more than 6
+_LEVEL = 9  # on report-sized texts 9 costs what 6 does (~0.13 ms) and packs a little smaller
 _DICTIONARY = Path(__file__).with_name("text_dictionary.txt").read_bytes()
 _DICTIONARIES = {zlib.adler32(_DICTIONARY): _DICTIONARY}
 _FDICT = 0x20  # zlib header (RFC 1950): FLG bit 5, a 4-byte dictionary id follows
