@@ -17,6 +17,7 @@ class Capture:
     link_text: str | None = None  # the anchor text on the list page that led here
     agency_hint: str | None = None  # from the registry / the CLI
     year_hint: int | None = None
+    list_date: str | None = None  # ISO date printed beside its link on the list page
 
 
 @dataclass

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from . import expected
+from . import coverage, expected
 from .bulk import ingest_in_parallel, parsing_pool
 from .capture import Capture, IngestResult
 from .store import Archive
@@ -37,6 +37,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     missing.add_argument("--as-of", type=date.fromisoformat, help="date (YYYY-MM-DD), default today")
     missing.add_argument("--all", action="store_true", help="also list found and pending reports")
     missing.set_defaults(func=cmd_missing)
+
+    coverage = subparsers.add_parser(
+        "coverage", help="per site: last complete crawl, last attempt and its error")
+    coverage.add_argument("--history", action="store_true", help="every site crawl, not the last")
+    coverage.set_defaults(func=cmd_coverage)
 
     changes = subparsers.add_parser("changes", help="cell, paragraph and metadata changes")
     changes.add_argument("--since", type=date.fromisoformat, help="detected on or after DATE")
@@ -151,21 +156,39 @@ def _width(text: str) -> int:
 
 
 def cmd_missing(args: argparse.Namespace) -> int:
+    """Late, missing and not-checked agency-years, each with the evidence of its status."""
     as_of = args.as_of or expected.today_in_china()
+    shown = (("found", expected.DATE_UNKNOWN, "late", "missing", expected.NOT_CHECKED, "pending")
+             if args.all else ("late", "missing", expected.NOT_CHECKED))
     with Archive(args.db) as archive:
         archive.refresh_expected(as_of)
-        statuses = ("found", "late", "missing", "pending") if args.all else ("late", "missing")
         rows = archive.conn.execute(
-            "SELECT a.name, e.year, e.deadline, e.status, e.first_seen FROM expected_reports e "
-            f"JOIN agencies a ON a.id = e.agency_id WHERE e.status IN "
-            f"({', '.join('?' * len(statuses))}) ORDER BY a.name, e.year", statuses).fetchall()
+            "SELECT a.name, e.year, e.deadline, e.status, e.first_seen, e.publish_date, "
+            "e.date_evidence, e.evidence_date, e.last_complete_crawl, e.last_error "
+            "FROM expected_reports e JOIN agencies a ON a.id = e.agency_id WHERE e.status IN "
+            f"({', '.join('?' * len(shown))}) ORDER BY a.name, e.year", shown).fetchall()
     table = []
-    for name, year, due, status, first_seen in rows:
-        seen = expected.china_date(first_seen) if first_seen else as_of
-        overdue = (seen - date.fromisoformat(due)).days
-        table.append((name, year, due, status, overdue if overdue > 0 else ""))
-    _table(("agency", "year", "deadline", "status", "days overdue"), table)
-    print(f"{len(table)} reports {'/'.join(statuses)} as of {as_of.isoformat()}")
+    for name, year, due, status, first_seen, *evidence in rows:
+        end = (date.fromisoformat(evidence[0]) if evidence[0] else
+               expected.china_date(first_seen) if first_seen else as_of)
+        overdue = (end - date.fromisoformat(due)).days if status in ("late", "missing") else 0
+        table.append((name, year, due, status, overdue if overdue > 0 else "",
+                      expected.evidence_text(status, *evidence)))
+    _table(("agency", "year", "deadline", "status", "days overdue", "evidence"), table)
+    counts = {s: sum(1 for row in table if row[3] == s) for s in shown}
+    print(", ".join(f"{n} {s}" for s, n in counts.items()) + f" as of {as_of.isoformat()}")
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Each site's crawls: reached, complete or why not (archive/coverage.py)."""
+    with Archive(args.db) as archive:
+        rows = coverage.summary(archive.conn, args.history)
+    _table(("site", "last attempt", "reached", "complete", "list pages", "report links",
+            "last complete crawl", "why / error"), rows)
+    incomplete = sum(1 for row in rows if row[3] != "yes")
+    print(f"{len(rows)} site crawls, {incomplete} not complete" if args.history else
+          f"{len(rows)} sites, {incomplete} whose last crawl was not complete")
     return 0
 
 

@@ -10,7 +10,7 @@ import sqlite_utils
 
 from archive.text_codec import SQL_FUNCTION, pack_text, register_text_function
 
-SCHEMA_VERSION = 4  # 4: versions.text -> versions.text_z (compressed)
+SCHEMA_VERSION = 5  # 4: versions.text -> versions.text_z (compressed); 5: site_crawls, evidence
 BUSY_TIMEOUT_S = 30
 # 16 KiB pages: a version row (its compressed text ~2.5 KB) fits one to a 4 KiB page with
 # ~40 % of it empty; six fit a 16 KiB page. Takes effect only when the file is created.
@@ -29,7 +29,8 @@ _TABLES: list[tuple[str, dict, dict]] = [
                   "warc_offset": int, "warc_length": int, "warc_type": str,
                   "warc_record_id": str, "site_id": str,
                   "link_text": str, "agency_hint": str, "year_hint": int, "outcome": str,
-                  "report_id": int, "version_id": int, "error": str},
+                  "report_id": int, "version_id": int, "error": str,
+                  "list_date": str, "last_modified": str},
      {"pk": "id", "not_null": ["url", "sha256"], "foreign_keys": [("site_id", "sites", "id")]}),
     ("reports", {"id": int, "agency_id": int, "year": int, "title": str, "url": str,
                  "site_id": str, "first_seen": str, "last_seen": str,
@@ -43,7 +44,7 @@ _TABLES: list[tuple[str, dict, dict]] = [
                   "websites": str, "province": str, "city": str, "county": str,
                   "source_kind": str, "text_z": bytes, "sections": str, "warnings": str,
                   "checks_failed": int, "first_seen": str, "last_seen": str, "cause": str,
-                  "parser_version": str},
+                  "parser_version": str, "unread": str},
      {"pk": "id", "not_null": ["report_id", "seq", "content_hash"],
       "foreign_keys": [("report_id", "reports", "id"), ("capture_id", "captures", "id")]}),
     ("cell_keys", {"id": int, "tbl": str, "row_key": str, "col_key": str},
@@ -59,10 +60,25 @@ _TABLES: list[tuple[str, dict, dict]] = [
       "foreign_keys": [("report_id", "reports", "id"), ("from_version_id", "versions", "id"),
                        ("to_version_id", "versions", "id")]}),
     ("expected_reports", {"agency_id": int, "year": int, "deadline": str, "status": str,
-                          "report_id": int, "first_seen": str, "as_of": str},
+                          "report_id": int, "first_seen": str, "as_of": str,
+                          "publish_date": str, "date_evidence": str, "evidence_crawl_id": int,
+                          "evidence_date": str, "last_complete_crawl": str,
+                          "last_attempt": str, "last_error": str},
      {"pk": ("agency_id", "year"), "not_null": ["deadline", "status"],
       "foreign_keys": [("agency_id", "agencies", "id"), ("report_id", "reports", "id")]}),
+    # what each crawl of each site covered (archive/coverage.py)
+    ("site_crawls", {"id": int, "site_id": str, "started_at": str, "finished_at": str,
+                     "finish_reason": str, "reached": int, "complete": int, "why": str,
+                     "list_pages": int, "report_links": int, "error_count": int, "errors": str},
+     {"pk": "id", "not_null": ["site_id", "started_at", "reached", "complete"],
+      "foreign_keys": [("site_id", "sites", "id")]}),
 ]
+
+# Columns added to existing tables since schema 4 (an older archive gets them in place).
+_ADDED_COLUMNS = {"captures": ("list_date", "last_modified"), "versions": ("unread",),
+                  "expected_reports": ("publish_date", "date_evidence", "evidence_crawl_id",
+                                       "evidence_date", "last_complete_crawl", "last_attempt",
+                                       "last_error")}
 
 # Cell values are the bulk of the database (~200 per version). sqlite-utils cannot create
 # WITHOUT ROWID tables, so this one is hand-written: a row is (version, key id, value, raw) and
@@ -123,6 +139,7 @@ _INDEXES: list[tuple[str, list[str], bool]] = [
     ("captures", ["warc_file", "warc_offset"], False),
     ("captures", ["sha256"], False),
     ("expected_reports", ["status"], False),
+    ("site_crawls", ["site_id", "started_at"], False),
 ]
 
 
@@ -199,6 +216,7 @@ def _create(db: sqlite_utils.Database) -> None:
     if late:
         db.add_foreign_keys(late)
     _compress_texts(db)
+    _add_columns(db)
     db.execute(_CELL_VALUES_SQL)
     # Schema 2 indexed cells by (key_id, version_id) too: 2.1 KB a report and ~200 scattered
     # page writes per ingest. Every query (metadata.yml, plugins, report_figures) selects a
@@ -210,6 +228,16 @@ def _create(db: sqlite_utils.Database) -> None:
     for table, columns, unique in _INDEXES:
         db[table].create_index(columns, unique=unique, if_not_exists=True)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def _add_columns(db: sqlite_utils.Database) -> None:
+    columns = {name: cols for name, cols, _ in _TABLES}
+    for table, added in _ADDED_COLUMNS.items():
+        present = db[table].columns_dict
+        for column in added:
+            if column not in present:
+                kind = "INTEGER" if columns[table][column] is int else "TEXT"
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
 def _compress_texts(db: sqlite_utils.Database, batch: int = 1000) -> None:

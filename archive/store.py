@@ -15,7 +15,7 @@ from parsers.agency import agency_kind, normalize_agency
 from parsers.limits import parse_bounded
 from parsers.metadata import find_region
 
-from . import expected, schema, search_index
+from . import coverage, expected, schema, search_index, statuses
 from .capture import Capture, IngestResult
 from .content import (METADATA_FIELDS, VERSION_COLUMNS, Snapshot, compared_sections, snapshot,
                       unpack_sections)
@@ -251,8 +251,9 @@ class Archive:
             result = self._record_report(capture_id, capture, snap, fetched_at)
         self.conn.execute(
             "UPDATE captures SET outcome = ?, report_id = ?, version_id = ?, "
-            "error = COALESCE(error, ?) WHERE id = ?",
-            (result.outcome, result.report_id, result.version_id, result.error, capture_id))
+            "error = COALESCE(error, ?), list_date = ?, last_modified = ? WHERE id = ?",
+            (result.outcome, result.report_id, result.version_id, result.error,
+             capture.list_date, expected.last_modified(capture.headers), capture_id))
         return result
 
     def _store_original(self, capture: Capture, sha256: str, fetched_at: str) -> WarcLocation:
@@ -428,32 +429,23 @@ class Archive:
                                  [Change("metadata", "status", "current", f"removed: {why}")],
                                  "agency", now)
 
-    # -- expected reports --------------------------------------------------------------------
+    # -- coverage and expected reports ------------------------------------------------------
+    def record_site_crawl(self, crawl: coverage.SiteCrawl) -> int:
+        """What one crawl of one site covered (archive/coverage.py): the evidence behind
+        every `missing` and `removed`."""
+        with self._transaction():
+            return coverage.record(self.conn, crawl)
+
     def refresh_expected(self, as_of: date | None = None) -> None:
-        """Recompute expected_reports (agency x year, deadline, status) as of a China date."""
-        as_of = as_of or expected.today_in_china()
-        found: dict[int, dict[int, tuple[int, str]]] = {}
-        for agency_id, year, report_id, first_seen in self.conn.execute(
-                "SELECT agency_id, year, id, first_seen FROM reports"):
-            found.setdefault(agency_id, {})[year] = (report_id, first_seen)
-        rows = []
-        for agency_id, kind, since in self.conn.execute("SELECT id, kind, since FROM agencies"):
-            reports = found.get(agency_id, {})
-            years = set(expected.expected_years(since, min(reports, default=None), as_of))
-            for year in sorted(years | reports.keys()):
-                due = expected.deadline(year, kind)
-                report_id, first_seen = reports.get(year, (None, None))
-                status = expected.status(due, first_seen, as_of)
-                if status in ("missing", "pending"):  # not seen yet as of that date
-                    report_id = first_seen = None
-                rows.append((agency_id, year, due.isoformat(), status, report_id, first_seen,
-                             as_of.isoformat()))
+        """Recompute expected_reports (agency x year, deadline, status, evidence) as of a China
+        date (archive/statuses.py)."""
+        rows = statuses.compute(self.conn, as_of or expected.today_in_china())
         with self._transaction():
             # a derived table: recomputed whole, so a status never lingers from an older date
             self.conn.execute("DELETE FROM expected_reports")
             self.conn.executemany(
-                "INSERT INTO expected_reports (agency_id, year, deadline, status, report_id, "
-                "first_seen, as_of) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                f"INSERT INTO expected_reports ({', '.join(statuses.COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(statuses.COLUMNS))})", rows)
 
     # -- originals and re-parsing ------------------------------------------------------------
     def read_original(self, capture_id: int) -> Original:

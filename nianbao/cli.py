@@ -10,7 +10,8 @@ import sys
 # `parse` need not pay ~1 s for Datasette's and sqlite-utils' imports.
 COMMANDS = {
     "parse": "parsers.cli",
-    "ingest": "archive.cli", "missing": "archive.cli", "changes": "archive.cli", "reparse": "archive.cli",
+    "ingest": "archive.cli", "missing": "archive.cli", "coverage": "archive.cli",
+    "changes": "archive.cli", "reparse": "archive.cli",
     "crawl": "crawler.cli", "schedule": "crawler.cli",
     "serve": "nianbao.serve",
     "demo": "nianbao.demo",

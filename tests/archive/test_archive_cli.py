@@ -49,9 +49,13 @@ def test_ingest_missing_changes_reparse(tmp_path: Path, server: str, capsys) -> 
     assert out[1].split("\t")[1:] == ["revised", "report 1 version 2, 1 cells changed"]
     assert "gone (HTTP 404)" in out[2]
 
+    # a hand-ingested agency's site was never crawled: its 2023 report is not checked, not missing
     assert main(["--db", db, "missing", "--as-of", "2024-02-01"]) == 0
     out = capsys.readouterr().out
-    assert "宜春市工业和信息化局  2023  2024-01-31  missing  1" in out
+    assert "宜春市工业和信息化局  2023  2024-01-31  not checked" in out
+    assert "never crawled completely" in out and "0 missing" in out
+    assert main(["--db", db, "coverage"]) == 0
+    assert "0 sites, 0 whose last crawl was not complete" in capsys.readouterr().out
 
     assert main(["--db", db, "changes", "--since", "2000-01-01"]) == 0
     out = capsys.readouterr().out
