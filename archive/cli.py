@@ -169,8 +169,9 @@ def cmd_missing(args: argparse.Namespace) -> int:
             f"({', '.join('?' * len(shown))}) ORDER BY a.name, e.year", shown).fetchall()
     table = []
     for name, year, due, status, first_seen, *evidence in rows:
-        end = (date.fromisoformat(evidence[0]) if evidence[0] else
-               expected.china_date(first_seen) if first_seen else as_of)
+        # late: until published (else first seen); missing: until the as-of date
+        end = (as_of if first_seen is None else date.fromisoformat(evidence[0]) if evidence[0]
+               else expected.china_date(first_seen))
         overdue = (end - date.fromisoformat(due)).days if status in ("late", "missing") else 0
         table.append((name, year, due, status, overdue if overdue > 0 else "",
                       expected.evidence_text(status, *evidence)))

@@ -63,6 +63,10 @@ def crawl_command(args: argparse.Namespace) -> int:
     if args.stats_json:
         with open(args.stats_json, "w", encoding="utf-8") as fh:
             json.dump(summary.stats, fh, default=str, ensure_ascii=False, indent=1)
+    if summary.sites and not summary.reached and not args.redis:  # (a distributed crawl's
+        # coverage is the writer's: one crawler process sees only its share of the pages)
+        print("nianbao crawl: no site could be reached (see the lines above)", file=sys.stderr)
+        return 1
     return 0 if summary.finish_reason == "finished" else 1
 
 

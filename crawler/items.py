@@ -18,6 +18,7 @@ class CaptureItem:
     agency_hint: str | None = None
     year_hint: int | None = None
     fetched_at: str | None = None
+    list_date: str | None = None  # ISO date beside its link on the list page
 
 
 @dataclass

@@ -15,6 +15,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
+from .coverage import summary_line
 from .items import CaptureItem, GoneItem
 
 logger = logging.getLogger(__name__)
@@ -73,22 +74,25 @@ class ArchivePipeline:
 
     async def spider_closed(self, spider: Any, reason: str) -> None:
         try:
-            if reason == "finished":
-                await self._complete(spider)
-            else:
-                logger.info("crawl %s, not complete: no report is marked removed", reason)
+            await self._record_coverage(spider, reason)
         finally:
             if self._archive is not None:
                 await self._in_thread(lambda a: a.close())
             self.pool.stop()
 
-    async def _complete(self, spider: Any) -> None:
-        """A finished crawl tells the archive which report URLs each error-free site still has."""
+    async def _record_coverage(self, spider: Any, reason: str) -> None:
+        """Each site's coverage goes to the archive (site_crawls). Only a complete crawl of a
+        site tells the archive which of its report URLs are gone (removed) and counts as
+        evidence for `missing`; the statuses are then recomputed."""
         for site_id in spider.sites:
-            errors = spider.failed_sites.get(site_id, 0)
-            if errors:
-                logger.warning("site %s: %d fetch errors, crawl incomplete; reports not seen "
-                               "this time are kept", site_id, errors)
+            crawl = spider.coverage.site_crawl(site_id, reason)
+            await self._in_thread(lambda a: a.record_site_crawl(crawl))
+            self.stats.set_value(f"nianbao/coverage/{site_id}", summary_line(crawl))
+            self.stats.inc_value("nianbao/sites_reached", int(crawl.reached))
+            self.stats.inc_value("nianbao/sites_complete", int(crawl.complete))
+            if not crawl.complete:
+                logger.warning("site %s: crawl not complete (%s); reports not seen this time are "
+                               "kept", site_id, crawl.why)
                 continue
             seen = set(spider.seen_reports.get(site_id, set()))
             removed = await self._in_thread(lambda a: a.complete_crawl(site_id, seen))

@@ -33,8 +33,20 @@ class CrawlSummary:
     errors: int
     stats: dict[str, Any]
 
+    @property
+    def reached(self) -> int:
+        """Sites whose report column answered with report links."""
+        return int(self.stats.get("nianbao/sites_reached", 0))
+
+    @property
+    def complete(self) -> int:
+        return int(self.stats.get("nianbao/sites_complete", 0))
+
     def lines(self) -> list[str]:
+        per_site = sorted(v for k, v in self.stats.items() if k.startswith("nianbao/coverage/"))
         return [f"crawl {self.finish_reason}: {self.sites} sites, {self.pages} pages",
+                f"sites: {self.reached} reached, {self.complete} complete, "
+                f"{self.sites - self.complete} incomplete", *per_site,
                 f"reports: {self.new} new, {self.revised} revised, {self.removed} removed",
                 f"errors: {self.errors}"]
 

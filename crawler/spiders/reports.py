@@ -21,9 +21,11 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from ..coverage import CrawlCoverage
 from ..decoding import with_encoding
 from ..items import CaptureItem, GoneItem
 from ..links import is_attachment, page_links
+from ..list_dates import list_dates
 from ..recognise import is_column_title, is_pagination_text, is_report_title, report_year
 from ..registry import DEFAULT_SITES, Site, load_sites
 
@@ -57,8 +59,13 @@ class ReportSpider(Spider):
 
     @property
     def failed_sites(self) -> dict[str, int]:
-        """Sites with fetch errors: their crawl is not complete."""
+        """Sites with fetch errors or refused requests: their crawl is not complete."""
         return self.state.setdefault("failed_sites", {})
+
+    @property
+    def coverage(self) -> CrawlCoverage:
+        """What this crawl covered per site (crawler/coverage.py), kept across a resume."""
+        return CrawlCoverage(self.state)
 
     # -- requests ----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
@@ -70,21 +77,25 @@ class ReportSpider(Spider):
         return Request(url, callback=self.parse_list, errback=self.failed, dont_filter=dont_filter,
                        meta={"site_id": site.id, "kind": "list"})
 
-    def _report_request(self, url: str, site: Site, title: str) -> Request:
+    def _report_request(self, url: str, site: Site, title: str,
+                        list_date: str | None = None) -> Request:
         return Request(url, callback=self.parse_report, errback=self.failed, priority=10,
                        meta={"site_id": site.id, "kind": "report", "link_text": title,
-                             "handle_httpstatus_list": [404, 410]})
+                             "list_date": list_date, "handle_httpstatus_list": [404, 410]})
 
     # -- callbacks ---------------------------------------------------------------------------
     def parse_list(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
             return
         site = self.sites[response.meta["site_id"]]
-        for link in page_links(with_encoding(response)):
-            if not site.owns(link.url):
-                continue
+        response = with_encoding(response)
+        links = [link for link in page_links(response) if site.owns(link.url)]
+        reports = [link.url for link in links if is_report_title(link.text)]
+        self.coverage.listed(site.id, reports)
+        dates = list_dates(response) if reports else {}
+        for link in links:
             if is_report_title(link.text):
-                yield self._report_request(link.url, site, link.text)
+                yield self._report_request(link.url, site, link.text, dates.get(link.url))
             elif is_attachment(link.url):
                 continue
             elif link.generated or is_column_title(link.text) or is_pagination_text(link.text):
@@ -102,15 +113,17 @@ class ReportSpider(Spider):
         yield self._capture(response, title)
         if isinstance(response, TextResponse) and b"html" in (
                 response.headers.get(b"Content-Type") or b"html").lower():
-            yield from self._attachments(with_encoding(response), self.sites[site_id], title)
+            yield from self._attachments(with_encoding(response), self.sites[site_id], title,
+                                         response.meta.get("list_date"))
 
-    def _attachments(self, response: TextResponse, site: Site, title: str) -> Iterator[Request]:
+    def _attachments(self, response: TextResponse, site: Site, title: str,
+                     list_date: str | None) -> Iterator[Request]:
         """A report page's own documents: attachments and pdf.js-embedded files."""
         for link in page_links(response):
             if not (is_attachment(link.url) and site.owns(link.url)):
                 continue
             if not link.text or is_report_title(link.text) or _ATTACHMENT_TEXT.search(link.text):
-                yield self._report_request(link.url, site, title)
+                yield self._report_request(link.url, site, title, list_date)
 
     def _capture(self, response: Response, title: str) -> CaptureItem:
         site = self.sites[response.meta["site_id"]]
@@ -121,19 +134,25 @@ class ReportSpider(Spider):
             status=response.status, headers=headers, content_type=headers.get("Content-Type"),
             site_id=site.id, link_text=title or None, agency_hint=site.agency_for(title),
             year_hint=report_year(title) if title else None,
+            list_date=response.meta.get("list_date"),
             fetched_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     def failed(self, failure: Failure) -> None:
         """A fetch that failed for good (after retries). Refusals by policy are not failures."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # robots.txt, private network, offsite: refused by policy
-        site_id = request.meta.get("site_id")
+        site_id, kind = request.meta.get("site_id"), request.meta.get("kind", "page")
+        message = (f"HTTP {failure.value.response.status}" if failure.check(HttpError) else
+                   failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else
+                   failure.type.__name__)
+        # either way a page the crawl did not see: the site's crawl is not complete
         self.failed_sites[site_id] = self.failed_sites.get(site_id, 0) + 1
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            # robots.txt, private network, offsite: refused by policy, not an error
+            self.coverage.refused(site_id, kind, request.url, message)
+            return
+        self.coverage.failed(site_id, kind, request.url, message)
         self.crawler.stats.inc_value("nianbao/fetch_errors")
-        logger.error("site %s: %s failed: %s", site_id, request.url,
-                     failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else
-                     failure.type.__name__)
+        logger.error("site %s: %s failed: %s", site_id, request.url, message)
 
 
 def _requested_url(response: Response) -> str:

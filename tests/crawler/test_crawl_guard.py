@@ -13,7 +13,8 @@ def test_private_address_refused_without_permission(replica, tmp_path: Path) -> 
     sites.write_text(f"- id: sneaky\n  name: 不许访问\n  start_urls: ['{replica.base_url}/yichun/']\n",
                      encoding="utf-8")
     run = run_crawl(tmp_path / "nianbao.db", sites)
-    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.returncode == 1, run.stderr[-2000:]  # no site could be reached
+    assert "site sneaky: not reached (report column not reached; 1 request refused" in run.stdout
     assert replica.hits == []  # not even robots.txt
     assert "resolves to private address 127.0.0.1" in run.stderr
     assert "registry does not set allow_private_network" in run.stderr

@@ -14,4 +14,6 @@ def test_terminal_progress_and_summary(replica, tmp_path: Path) -> None:
     assert "replica-zhangshu: 5 pages, 1 report candidates, 1 new reports" in run.stdout
     assert "done replica-zhangshu" not in run.stderr  # the display replaces the log lines
     assert run.stdout.rstrip().endswith(
-        "crawl finished: 1 sites, 5 pages\nreports: 1 new, 0 revised, 0 removed\nerrors: 0")
+        "crawl finished: 1 sites, 5 pages\nsites: 1 reached, 1 complete, 0 incomplete\n"
+        "site replica-zhangshu: complete: 4 list pages, 1 report links\n"
+        "reports: 1 new, 0 revised, 0 removed\nerrors: 0")

@@ -124,7 +124,9 @@ def test_slow_page_times_out_and_oversize_file_is_capped(history: History) -> No
     captured = paths(query(history.first_db, "SELECT url FROM captures"))
     assert not captured & {"/faults/slow.html", "/faults/big.pdf"}
     # a site with fetch errors is not complete: nothing of it may be marked removed
-    assert "replica-faults: 2 fetch errors, crawl incomplete" in history.first.stderr
+    assert ("site replica-faults: incomplete (2 requests failed; 1 request refused by policy)"
+            in history.first.stdout)
+    assert "site replica-faults: crawl not complete" in history.first.stderr
 
 
 def test_unchanged_recrawl_downloads_at_most_5_percent(history: History) -> None:
