@@ -38,6 +38,16 @@ class SiteCrawl:
 MAX_ERRORS = 20  # kept per site crawl: enough to see the pattern, bounded for a broken site
 
 
+def distributed_crawl(site_id: str, seen_urls: set[str], failed: bool, at: str) -> SiteCrawl:
+    """A site's coverage as the distributed writer knows it (crawler processes publish only the
+    report URLs that answered and whether any request of the site failed or was refused): the
+    crawl's end time stands for its start, the list pages are not counted."""
+    reached = bool(seen_urls)
+    why = "; ".join(x for x in ("report column not reached" if not reached else None,
+                                "requests failed or refused" if failed else None) if x) or None
+    return SiteCrawl(site_id, at, at, "finished", reached, why is None, why, 0, len(seen_urls))
+
+
 def record(conn: sqlite3.Connection, crawl: SiteCrawl) -> int:
     """Append one site crawl (inside the caller's transaction)."""
     return conn.execute(

@@ -31,8 +31,10 @@ import redis
 
 from crawler.redis_crawl_state import CrawlKeys, CrawlRegistry
 
+from . import coverage
 from .bulk import parsing_pool
 from .capture import Capture, IngestResult
+from .coverage import SiteCrawl
 from .store import Parsed, prepare_capture
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,8 @@ class ArchiveLike(Protocol):
     def complete_crawl(self, site_id: str, seen_urls: set[str]) -> list[int]: ...
 
     def refresh_expected(self) -> None: ...
+
+    def record_site_crawl(self, crawl: SiteCrawl) -> int: ...
 
 
 # Messages are JSON, not pickle: the writer must never run code that arrived through Redis.
@@ -227,9 +231,13 @@ class QueueWriter:
     def _finish_crawl(self) -> None:
         """Complete-crawl bookkeeping for every site whose list pages were all read."""
         incomplete = self.registry.incomplete_sites()
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         for site_id, urls in sorted(self.registry.seen_by_site().items()):
-            if site_id in incomplete:
-                log.warning("site %s had failed list pages: not marking unseen reports", site_id)
+            crawl = coverage.distributed_crawl(site_id, urls, site_id in incomplete, now)
+            self.archive.record_site_crawl(crawl)
+            if not crawl.complete:
+                log.warning("site %s: crawl not complete (%s): not marking unseen reports",
+                            site_id, crawl.why)
                 continue
             self.archive.complete_crawl(site_id, urls)
             self.stats.completed_sites.append(site_id)
