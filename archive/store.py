@@ -15,7 +15,7 @@ from parsers.agency import agency_kind, normalize_agency
 from parsers.limits import parse_bounded
 from parsers.metadata import find_region
 
-from . import coverage, expected, schema, search_index, statuses
+from . import coverage, expected, schema, search_index, statuses, unread
 from .capture import Capture, IngestResult
 from .content import (METADATA_FIELDS, VERSION_COLUMNS, Snapshot, compared_sections, snapshot,
                       unpack_sections)
@@ -243,12 +243,16 @@ class Archive:
         snap, error = _snapshot(parsed)
         location = self._store_original(capture, sha256, fetched_at)
         capture_id = self._insert_capture(capture, sha256, fetched_at, location, error)
-        if error is not None:
+        titled = unread.titled_report(capture, parsed) if snap is None else None  # type: ignore[arg-type]
+        if titled is not None:  # the parser could not read it; its title says it is a report
+            result = unread.record(self, capture_id, capture, *titled, fetched_at)
+        elif error is not None:
             result = IngestResult("error", capture_id, error=error)
         elif snap is None:
             result = IngestResult("not_report", capture_id)
         else:
-            result = self._record_report(capture_id, capture, snap, fetched_at)
+            result = (unread.read_at_last(self, capture_id, capture, snap, fetched_at)
+                      or self._record_report(capture_id, capture, snap, fetched_at))
         self.conn.execute(
             "UPDATE captures SET outcome = ?, report_id = ?, version_id = ?, "
             "error = COALESCE(error, ?), list_date = ?, last_modified = ? WHERE id = ?",
@@ -350,7 +354,8 @@ class Archive:
 
     def _rewrite_version(self, version_id: int, snap: Snapshot) -> None:
         self.conn.execute(
-            f"UPDATE versions SET {', '.join(f'{c} = ?' for c in VERSION_COLUMNS)} WHERE id = ?",
+            f"UPDATE versions SET {', '.join(f'{c} = ?' for c in VERSION_COLUMNS)}, "
+            "unread = NULL WHERE id = ?",  # a rewrite is a reading
             (*snap.stored_values, version_id))
         self.conn.execute("DELETE FROM cell_values WHERE version_id = ?", (version_id,))
         self.conn.execute("DELETE FROM checks WHERE version_id = ?", (version_id,))
