@@ -14,6 +14,9 @@ LINK_COLUMNS = {"page": "查看报告 report", "diff": "查看修订 diff"}
 def render_cell(row: Any, value: Any, column: str, table: str | None, datasette) -> Markup | None:
     if column in LINK_COLUMNS and isinstance(value, str) and value.startswith("/report/"):
         return Markup(f'<a href="{escape(datasette.urls.path(value))}">{LINK_COLUMNS[column]}</a>')
+    if column == "crawl" and isinstance(value, int):  # a site_crawls id: the evidence
+        href = datasette.urls.row(datasette.get_database().name, "site_crawls", str(value))
+        return Markup(f'<a href="{escape(href)}">抓取记录 crawl {value}</a>')
     if table == "reports" and column == "title" and value:
         href = datasette.urls.path(f"/report/{row['id']}")
         return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')

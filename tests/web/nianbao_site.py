@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from archive import Archive, Capture
+from archive.coverage import SiteCrawl
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
@@ -22,6 +23,7 @@ REVISION_EDITS = (
 )
 MISSING_AGENCY = "宜春市人民政府"  # registered from 2022, never publishes: 2022 is missing
 AS_OF = date(2023, 6, 1)
+EVIDENCE_CRAWL = "2023-04-10T02:00:00Z"
 
 
 @dataclass
@@ -62,6 +64,9 @@ def build_web_archive(directory: Path) -> WebArchive:
                                        content_type="text/plain; charset=utf-8",
                                        fetched_at="2023-03-02T02:00:00Z"))
         assert revision.outcome == "revised", revision
+        # the complete crawl after the government's deadline that establishes the missing year
+        arch.record_site_crawl(SiteCrawl("yichun-gov", EVIDENCE_CRAWL, EVIDENCE_CRAWL, "finished",
+                                         True, True, list_pages=2, report_links=1))
         arch.refresh_expected(as_of=AS_OF)
     return WebArchive(db_path, warc_dir, report_ids, revision.version_id)
 

@@ -81,7 +81,22 @@ def test_missing_reports(site: str) -> None:
     found = rows(site, "/nianbao/missing_reports.json", year="2022")
     mine = [r for r in found if r["agency"] == MISSING_AGENCY]
     assert len(mine) == 1 and mine[0]["deadline"] == "2023-03-31" and mine[0]["days_overdue"] > 0
+    assert mine[0]["evidence_date"] == "2023-04-10" and mine[0]["crawl"] == 1
     assert rows(site, "/nianbao/missing_reports.json", year="2021") == []
+
+
+def test_coverage_and_report_status_show_the_evidence(site: str) -> None:
+    (crawl,) = rows(site, "/nianbao/coverage.json")
+    assert crawl["site"] == "yichun-gov" and crawl["complete"] == 1
+    assert crawl["last_complete_crawl"] == "2023-04-10T02:00:00Z"
+    statuses = {(r["agency"], r["year"]): r for r in rows(site, "/nianbao/report_status.json",
+                                                           status="")}
+    assert statuses[(MISSING_AGENCY, 2022)]["date_evidence"] == "crawl"
+    # seen on 2023-01-20, before the departments' deadline: on time by our own observation
+    found = statuses[("宜春市工业和信息化局", 2022)]
+    assert (found["status"], found["date_evidence"], found["publish_date"]) == (
+        "found", "first seen", "2023-01-20")
+    assert found["page"].startswith("/report/")
 
 
 def test_revised_reports_list_changed_cells(site: str, web_archive: WebArchive) -> None:

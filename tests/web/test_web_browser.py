@@ -127,6 +127,8 @@ def test_missing_reports_lists_the_missing_agency_year(page: Page) -> None:
     expect(row).to_have_count(1)
     expect(row.locator("td.col-year")).to_have_text("2022")
     expect(row.locator("td.col-deadline")).to_have_text("2023-03-31")
+    expect(row.locator("td.col-evidence_date")).to_have_text("2023-04-10")
+    expect(row.locator("td.col-crawl a")).to_have_attribute("href", "/nianbao/site_crawls/1")
     shot(page, "missing-reports")
 
 
