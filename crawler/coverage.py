@@ -22,6 +22,10 @@ class CrawlCoverage:
     def __init__(self, state: dict[str, Any]) -> None:
         self.state = state.setdefault("coverage", {"started_at": utc_now(), "sites": {}})
 
+    @property
+    def started_at(self) -> str:
+        return self.state["started_at"]
+
     def _site(self, site_id: str) -> dict[str, Any]:
         return self.state["sites"].setdefault(
             site_id, {"list_pages": 0, "report_links": [], "failed": 0, "refused": 0, "cut": 0,
@@ -59,7 +63,7 @@ class CrawlCoverage:
         links = len(site["report_links"])
         reached = site["list_pages"] > 0 and links > 0
         why = _why_incomplete(site, finish_reason, reached)
-        return SiteCrawl(site_id, self.state["started_at"], utc_now(), finish_reason, reached,
+        return SiteCrawl(site_id, self.started_at, utc_now(), finish_reason, reached,
                          why is None, why, site["list_pages"], links, list(site["errors"]))
 
 

@@ -69,6 +69,8 @@ class ReportSpider(Spider):
 
     # -- requests ----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
+        # after spider_opened (JOBDIR's state is loaded by then): a resumed crawl keeps its start
+        logger.info("crawl started at %s", self.coverage.started_at)
         for site in self.sites.values():
             for url in site.entry_urls:
                 yield self._list_request(url, site, dont_filter=True)
