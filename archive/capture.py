@@ -22,7 +22,7 @@ class Capture:
 
 @dataclass
 class IngestResult:
-    outcome: str  # new_report | revised | unchanged | republished | not_report | error
+    outcome: str  # new_report | revised | unchanged | republished | read | unread | not_report | error
     capture_id: int | None = None
     report_id: int | None = None
     version_id: int | None = None
