@@ -1,7 +1,8 @@
 """Sites that fail the way real ones do, served on 127.0.0.1 for the coverage tests: one refusing
 connections, one timing out, one whose second list page answers 500, one whose 年报 column
-moved (404), one whose column robots.txt disallows, and a good one. `broken` switches the
-faults on and off; every site publishes its agency's 2023 and 2025 reports and never 2024's.
+moved (404), one whose column robots.txt disallows, a good one, and one whose 2023 report is a
+scan no parser reads. `broken` switches the faults on and off; every site publishes its
+agency's 2023 and 2025 reports and never 2024's.
 """
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ import yaml
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seeds" / "000_7deeb89319d6e7c7.txt"
 # site prefix -> its one agency (a department: due 31 January)
 AGENCIES = {"good": "宜春市商务局", "slow": "宜春市教育局", "paged": "宜春市民政局",
-            "moved": "宜春市财政局", "blocked": "宜春市交通运输局", "refused": "宜春市水利局"}
+            "moved": "宜春市财政局", "blocked": "宜春市交通运输局", "refused": "宜春市水利局",
+            "scanned": "宜春市林业局"}
 PUBLISHED = (2023, 2025)  # 2024 is really absent on every site
 # dates beside the links: 2023's on time (due 2024-01-31), 2025's late (due 2026-01-31)
 LIST_DATES = {2023: "2024-01-20", 2025: "2026-02-10"}
 SLOW_SECONDS = 3.0  # above the tests' DOWNLOAD_TIMEOUT of 1 s
+SCAN = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"  # a PDF without a text layer
 
 
 def report_text(agency: str, year: int) -> str:
@@ -63,6 +66,8 @@ def page(path: str, faults: Faults) -> tuple[int, str, str]:
                            f'<a href="/{prefix}/ndbg/2.html">下一页</a></body></html>')
     if rest == "ndbg/2.html":
         return 200, html, f"<html><body><ul>{_item(prefix, 2025)}</ul></body></html>"
+    if (prefix, rest) == ("scanned", "r2023.txt"):
+        return 200, "application/pdf", SCAN
     for year in PUBLISHED:
         if rest == f"r{year}.txt":
             return 200, "text/plain; charset=utf-8", report_text(AGENCIES[prefix], year)

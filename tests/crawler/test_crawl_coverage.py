@@ -35,21 +35,27 @@ def statuses(db: Path) -> dict[tuple[str, int], tuple]:
 
 def test_missing_only_after_a_complete_crawl(sites: FailingSites, tmp_path: Path) -> None:
     db, registry = tmp_path / "nianbao.db", sites.registry(tmp_path / "sites.yml")
-    good = AGENCIES["good"]
+    good, scanned = AGENCIES["good"], AGENCIES["scanned"]
 
     sites.set_broken()
     first = run_crawl(db, registry)
     assert first.returncode == 0, first.stderr[-3000:]  # one site was reached
-    assert "sites: 2 reached, 1 complete, 5 incomplete" in first.stdout
+    assert "sites: 3 reached, 2 complete, 5 incomplete" in first.stdout
     assert "site fail-good: complete: 3 list pages, 2 report links" in first.stdout
     assert "site fail-paged: incomplete (1 request failed)" in first.stdout
     assert "site fail-refused: not reached (report column not reached" in first.stdout
     crawls = dict(query(db, "SELECT site_id, complete FROM site_crawls"))
-    assert crawls == {"fail-good": 1, **{f"fail-{p}": 0 for p in BROKEN}}
+    assert crawls == {"fail-good": 1, "fail-scanned": 1, **{f"fail-{p}": 0 for p in BROKEN}}
     after_first = statuses(db)
     assert after_first[(good, 2024)][0] == "missing" and after_first[(good, 2024)][1]
     assert after_first[(good, 2023)][0] == "found" and after_first[(good, 2025)][0] == "late"
-    assert {k for k, v in after_first.items() if v[0] == "missing"} == {(good, 2024)}
+    assert {k for k, v in after_first.items() if v[0] == "missing"} == {(good, 2024),
+                                                                        (scanned, 2024)}
+    # the scan no parser reads is still the agency's 2023 report: found, never missing
+    assert after_first[(scanned, 2023)][0] == "found"
+    assert query(db, "SELECT r.year, v.unread IS NOT NULL FROM versions v JOIN reports r "
+                     "ON r.id = v.report_id JOIN agencies a ON a.id = r.agency_id "
+                     "WHERE a.name = ? ORDER BY r.year", scanned) == [(2023, 1), (2025, 0)]
     for prefix in BROKEN:
         agency = AGENCIES[prefix]
         for year in (2024, 2025) if prefix != "paged" else (2024,):
@@ -63,7 +69,7 @@ def test_missing_only_after_a_complete_crawl(sites: FailingSites, tmp_path: Path
     sites.fix()
     second = run_crawl(db, registry)
     assert second.returncode == 0, second.stderr[-3000:]
-    assert "sites: 6 reached, 6 complete, 0 incomplete" in second.stdout
+    assert "sites: 7 reached, 7 complete, 0 incomplete" in second.stdout
     established = statuses(db)
     missing = {k for k, v in established.items() if v[0] == "missing"}
     assert missing == {(a, 2024) for a in AGENCIES.values()}
