@@ -97,6 +97,9 @@ def test_coverage_and_report_status_show_the_evidence(site: str) -> None:
     assert (found["status"], found["date_evidence"], found["publish_date"]) == (
         "found", "first seen", "2023-01-20")
     assert found["page"].startswith("/report/")
+    # the report page says it too
+    page = get(site, found["page"]).decode("utf-8")
+    assert "（found，期限 deadline 2023-01-31，依据 evidence: first seen）" in page
 
 
 def test_revised_reports_list_changed_cells(site: str, web_archive: WebArchive) -> None:
