@@ -75,6 +75,9 @@ def read_at_last(archive: "Archive", capture_id: int, capture: Capture, snap: Sn
                  seen: str) -> IngestResult | None:
     """A readable capture of a report whose only reading so far is unread: the unread version
     becomes this reading (in place: it is no revision by the agency). None otherwise."""
+    if archive.conn.execute("SELECT 1 FROM versions WHERE unread IS NOT NULL LIMIT 1"
+                            ).fetchone() is None:  # the common case: one probe of a tiny index
+        return None
     identity = archive._identify(capture, snap)
     row = None if isinstance(identity, str) else archive._current(*identity)
     if row is None or not is_unread(archive.conn, row[3]):
