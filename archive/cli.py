@@ -174,7 +174,7 @@ def cmd_missing(args: argparse.Namespace) -> int:
                else expected.china_date(first_seen))
         overdue = (end - date.fromisoformat(due)).days if status in ("late", "missing") else 0
         table.append((name, year, due, status, overdue if overdue > 0 else "",
-                      expected.evidence_text(status, *evidence)))
+                      _short(expected.evidence_text(status, *evidence), 120)))
     _table(("agency", "year", "deadline", "status", "days overdue", "evidence"), table)
     counts = {s: sum(1 for row in table if row[3] == s) for s in shown}
     print(", ".join(f"{n} {s}" for s, n in counts.items()) + f" as of {as_of.isoformat()}")
