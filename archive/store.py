@@ -243,7 +243,7 @@ class Archive:
         snap, error = _snapshot(parsed)
         location = self._store_original(capture, sha256, fetched_at)
         capture_id = self._insert_capture(capture, sha256, fetched_at, location, error)
-        titled = unread.titled_report(capture, parsed) if snap is None else None  # type: ignore[arg-type]
+        titled = unread.titled_report(capture, parsed) if snap is None else None
         if titled is not None:  # the parser could not read it; its title says it is a report
             result = unread.record(self, capture_id, capture, *titled, fetched_at)
         elif error is not None:

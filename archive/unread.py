@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 NO_STRUCTURE = "no report tables or sections could be read"
 
 
-def titled_report(capture: Capture, parsed: Report | str | None) -> tuple[Snapshot, str] | None:
+def titled_report(capture: Capture, parsed: Report | Snapshot | str
+                  ) -> tuple[Snapshot, str] | None:
     """An unread report's snapshot and the reason it is unread, when the capture's title names
     an agency and a year; None when nothing says it is a report."""
     title = (capture.link_text or "").strip()

@@ -140,7 +140,8 @@ class ReportSpider(Spider):
             fetched_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     def failed(self, failure: Failure) -> None:
-        """A fetch that failed for good (after retries). Refusals by policy are not failures."""
+        """A fetch that failed for good (after retries), or a refusal by policy (not an error,
+        but a page unseen): either leaves the site's crawl incomplete (crawler/coverage.py)."""
         request = failure.request  # type: ignore[attr-defined]
         site_id, kind = request.meta.get("site_id"), request.meta.get("kind", "page")
         message = (f"HTTP {failure.value.response.status}" if failure.check(HttpError) else
