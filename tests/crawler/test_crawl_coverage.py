@@ -6,12 +6,14 @@ a later failed crawl neither undoes that nor adds any."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import query, run_crawl
+from conftest import REPO, query, run_crawl
 from failing_sites import AGENCIES, FailingSites
 
 BROKEN = ("slow", "paged", "moved", "blocked", "refused")
@@ -104,10 +106,5 @@ def test_crawl_exits_non_zero_when_no_site_is_reached(sites: FailingSites,
 
 
 def run_cli(db: Path, *args: str) -> str:
-    import subprocess
-    import sys
-
-    from conftest import REPO
-
     return subprocess.run([sys.executable, "-m", "nianbao.cli", "--db", str(db), *args],
                           cwd=REPO, capture_output=True, text=True, check=True).stdout
