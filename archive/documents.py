@@ -10,8 +10,9 @@ version is what the agency published; a document is one representation of it. Ru
 - a document that was read into the current version and changes its substance is a revision,
   unless the new reading only lost cells (a worse read, e.g. a clipped column): a conflict;
 - any other disagreement is a representation conflict, recorded cell by cell, never a version;
-  except a new document that reads everything the current version's source read, and more:
-  then the source was the worse read, and the version takes the new document's cells in place.
+  except a new document read better than the current version's source (more cells, fewer
+  failed checks, a better kind) while the report has only its first version, or one that
+  reads everything the source read and more: the version takes its cells in place.
 
 A document's cells are stored only while they disagree with its version (cells_z); otherwise
 they are its version's cell_values.
@@ -99,6 +100,7 @@ class Current:
     cells: Cells
     source_id: int | None  # the document its cells and text were read from
     source_quality: tuple[int, int, int]
+    first: bool  # the report's first version: no revision seen yet
 
 
 def decide(doc: DocumentRow | None, reading: Reading, current: Current) -> Decision:
@@ -114,8 +116,11 @@ def decide(doc: DocumentRow | None, reading: Reading, current: Current) -> Decis
         return "revision" if in_current and doc.id == current.source_id else "agree"
     if in_current and not lost_cells_only(reading.cells, current.cells):
         return "revision"
-    if doc is None and lost_cells_only(current.cells, reading.cells) \
-            and reading.quality > current.source_quality:
+    # A new, better-read document: while the report has only its first version (its
+    # documents are still being found) it makes the cells; after a revision only when the
+    # source read less of the same (else it could undo a revision the source alone shows).
+    if doc is None and reading.quality > current.source_quality \
+            and (current.first or lost_cells_only(current.cells, reading.cells)):
         return "takeover"
     return "conflict"
 
@@ -141,12 +146,12 @@ class Documents:
         return row[0] if row else None
 
     def current(self, version_id: int) -> Current:
-        source_id, *read = self.conn.execute(
-            "SELECT v.document_id, d.cells_read, d.checks_failed, d.kind FROM versions v "
+        seq, source_id, *read = self.conn.execute(
+            "SELECT v.seq, v.document_id, d.cells_read, d.checks_failed, d.kind FROM versions v "
             "LEFT JOIN documents d ON d.id = v.document_id WHERE v.id = ?",
             (version_id,)).fetchone()
         return Current(version_id, self.version_cells(version_id), source_id,
-                       quality(*read) if source_id is not None else (-1, 0, 0))
+                       quality(*read) if source_id is not None else (-1, 0, 0), seq == 1)
 
     def record(self, report_id: int, url: str, reading: Reading, capture_id: int, seen: str,
                version_id: int, agreement: str, republished_from: int | None = None) -> int:
@@ -154,7 +159,7 @@ class Documents:
         only when they differ from its version's (agreement 'conflict')."""
         cells_z = pack_text(json.dumps(reading.cells, sort_keys=True)) \
             if agreement == "conflict" else None
-        return self.conn.execute(
+        document_id = self.conn.execute(
             "INSERT INTO documents (report_id, url, republished_from, kind, first_seen, "
             "last_seen, capture_id, version_id, agreement, substance_hash, cells_read, "
             "checks_failed, warnings, cells_z) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -168,6 +173,10 @@ class Documents:
             (report_id, url, republished_from, reading.kind, seen, seen, capture_id, version_id,
              agreement, reading.substance_hash, len(reading.cells), reading.checks_failed,
              json.dumps(reading.warnings, ensure_ascii=False), cells_z)).fetchone()[0]
+        if agreement == "agree":  # caught up with the version it had disagreed with
+            self.conn.execute("DELETE FROM representation_conflicts WHERE document_id = ? "
+                              "AND version_id = ?", (document_id, version_id))
+        return document_id
 
     def touch(self, document_id: int, capture_id: int, seen: str) -> None:
         """A capture that read like the document's last: only its times and latest capture."""

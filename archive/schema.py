@@ -236,6 +236,9 @@ def _create(db: sqlite_utils.Database) -> None:
     _compress_texts(db)
     if "document_id" not in db["versions"].columns_dict:  # schema 5: the version's source
         db.execute("ALTER TABLE versions ADD COLUMN document_id INTEGER REFERENCES documents(id)")
+    # the versions archive/document_migration.py has still to read: none once migrated
+    db.execute("CREATE INDEX IF NOT EXISTS idx_versions_without_document ON versions(report_id) "
+               "WHERE document_id IS NULL")
     db.execute(_CELL_VALUES_SQL)
     # Schema 2 indexed cells by (key_id, version_id) too: 2.1 KB a report and ~200 scattered
     # page writes per ingest. Every query (metadata.yml, plugins, report_figures) selects a

@@ -15,7 +15,7 @@ from parsers.agency import agency_kind, normalize_agency
 from parsers.limits import parse_bounded
 from parsers.metadata import find_region
 
-from . import expected, schema, search_index
+from . import document_migration, expected, schema, search_index
 from .capture import Capture, IngestResult
 from .content import (METADATA_FIELDS, VERSION_COLUMNS, Snapshot, compared_sections, snapshot,
                       unpack_sections)
@@ -91,6 +91,8 @@ class Archive:
         # (search_index.index_reports says why): report id -> its text's search tokens
         self._to_index: dict[int, str | None] = {}
         self.bounded_parse = bounded_parse
+        if document_migration.pending(self.conn):  # an archive made before schema 5
+            document_migration.migrate(self)
 
     def close(self) -> None:
         self.conn.close()
@@ -349,13 +351,13 @@ class Archive:
                                   version_id, "conflict")
             self.documents.reevaluate(report_id, version_id, seen)
             return IngestResult("conflict", capture_id, report_id, version_id)
-        republished = self.documents.same_substance(report_id, reading) if doc is None else None
-        doc_id = self.documents.record(report_id, capture.url, reading, capture_id, seen,
-                                       version_id, "agree", republished)
         if decision == "takeover":
             self.documents.keep_cells(version_id)  # the worse read keeps what it read
             self._record_changes(report_id, version_id, version_id,
                                  diff_cells(current.cells, reading.cells), "representation", seen)
+        republished = self.documents.same_substance(report_id, reading) if doc is None else None
+        doc_id = self.documents.record(report_id, capture.url, reading, capture_id, seen,
+                                       version_id, "agree", republished)
         if decision == "takeover" or reading.quality > current.source_quality \
                 or republished == current.source_id:
             self._take_source(report_id, version_id, doc_id, capture_id, snap)
