@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from itertools import islice, repeat
+from itertools import groupby, islice, repeat
 from pathlib import Path
 
 from parsers import ParseError, Report, parse
@@ -343,6 +343,7 @@ class Archive:
             if doc.id == current.source_id:
                 self.conn.execute("UPDATE versions SET last_seen = MAX(last_seen, ?) "
                                   "WHERE id = ?", (seen, version_id))
+                self._update_metadata(report_id, version_id, snap, seen)
             return IngestResult("unchanged", capture_id, report_id, version_id)
         if decision == "revision":
             return self._revise(report_id, current, doc, capture_id, capture, snap, reading, seen)
@@ -382,6 +383,24 @@ class Archive:
         self._to_index[report_id] = snap.text_tokens
         return IngestResult("revised", capture_id, report_id, new_id,
                             changed_cells=sum(1 for c in changes if c.kind == "cell"))
+
+    def _update_metadata(self, report_id: int, version_id: int, snap: Snapshot,
+                         seen: str) -> None:
+        """The version's own document now prints another title (or contact, ...): a metadata
+        change of that version, recorded, not a new version. Only a later capture says so."""
+        row = self.conn.execute(
+            f"SELECT last_seen, {', '.join(METADATA_FIELDS)} FROM versions WHERE id = ?",
+            (version_id,)).fetchone()
+        changes = diff_metadata(dict(zip(METADATA_FIELDS, row[1:])), snap.metadata)
+        if not changes or seen < row[0]:
+            return
+        self.conn.execute(
+            f"UPDATE versions SET {', '.join(f'{c.key} = ?' for c in changes)} WHERE id = ?",
+            (*(c.new for c in changes), version_id))
+        self.conn.execute("UPDATE reports SET title = ? WHERE id = ?",
+                          (snap.metadata["title"], report_id))
+        self._record_changes(report_id, version_id, version_id, changes, "agency", seen)
+        self._to_index.setdefault(report_id, None)  # the title is indexed
 
     def _attach_source(self, version_id: int, document_id: int) -> None:
         self.conn.execute("UPDATE versions SET document_id = ? WHERE id = ?",
@@ -572,8 +591,35 @@ class Archive:
                     self._to_index[report_id] = snap.text_tokens
             stats["changed"] += bool(changes)
             stats["changes"] += len(changes)
+        stats["documents"] = self._reread_documents()
         stats.update(self._recover())
         return stats
+
+    def _reread_documents(self) -> int:
+        """Every document's latest capture read again, so that its substance hash and its
+        agreement are the current parser's: else the next crawl of an unchanged document
+        would differ from what the old parser read, and look like a revision."""
+        done = 0
+        for report_id, rows in groupby(self.conn.execute(
+                "SELECT d.report_id, d.id, d.url, d.version_id, d.last_seen, c.id, "
+                "c.final_url, c.content_type FROM documents d "
+                "JOIN captures c ON c.id = d.capture_id ORDER BY d.report_id, d.id").fetchall(),
+                key=lambda row: row[0]):
+            with self._transaction():
+                for _, doc_id, url, version_id, seen, capture_id, final_url, ctype in rows:
+                    snap, _error = _snapshot(parse_capture(Capture(
+                        url=url, final_url=final_url, content_type=ctype,
+                        body=self.read_original(capture_id).payload), self.bounded_parse))
+                    if snap is None:  # unreadable now: its last reading stays
+                        continue
+                    reading = Reading.of(snap, url)
+                    agrees = reading.cells == self.documents.version_cells(version_id)
+                    self.documents.record(report_id, url, reading, capture_id, seen, version_id,
+                                          "agree" if agrees else "conflict")
+                    done += 1
+                self.documents.reevaluate(report_id, self._current_version(report_id),
+                                          utc_now())
+        return done
 
     def _recover(self) -> dict:
         """Re-parse captures that were an error or no report. One that now reads as a report

@@ -25,7 +25,8 @@ _PARAGRAPH_END = re.compile(r"[。！？；：…”」』）)!?;:]$")
 _PARAGRAPH_START = re.compile(
     r"^(第[一二三四五六七八九十百]+[章节部分条]|[一二三四五六七八九十]+[、.．]|"
     r"[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
-_HEADING_CHARS = 30  # a marked line this short is a heading: never joined to the next
+_HEADING_CHARS = 30  # a marked line this short, one sentence at most, is a heading
+_WORD_END, _WORD_START = re.compile(r"[A-Za-z0-9]$"), re.compile(r"[A-Za-z0-9]")
 # Page furniture: page numbers ("- 3 -", "第3页 共5页", "3/5", "Page 3 of 5"), the browser's
 # print footer (URL and "n/m") and header (date and time, then the page title).
 _FURNITURE = re.compile(
@@ -71,13 +72,15 @@ def paragraphs(text: str | None, running: frozenset[str] = frozenset()) -> list[
             out[-1] = (_join(out[-1][0], line), _join(out[-1][1], shown))
         else:
             out.append((line, shown))
-        heading = starts and len(line) <= _HEADING_CHARS
+        heading = starts and len(line) <= _HEADING_CHARS and "。" not in line[:-1]
         joinable = not heading and not _PARAGRAPH_END.search(out[-1][0])
     return out
 
 
 def _join(left: str, right: str) -> str:
-    return _SPACE_BESIDE_CJK.sub("", f"{left} {right}")
+    """Two parts of a paragraph broken by the page width: a space only between two words."""
+    seam = " " if _WORD_END.search(left) and _WORD_START.match(right) else ""
+    return f"{left}{seam}{right}"
 
 
 def section_paragraphs(sections: dict[str, str],
