@@ -35,6 +35,8 @@ _FURNITURE = re.compile(
     r"|^(https?|file)://\S*\s+\d{1,4}\s*/\s*\d{1,4}$"
     r"|^\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?\s+\d{1,2}:\d{2}(\s*[AP]M)?\b",
     re.IGNORECASE)
+# The browser's print footer (URL, page n/m) where a PDF reader ran it into a line of text.
+_INLINE_FOOTER = re.compile(r"(?:https?|file)://\S+?\s+\d{1,4}\s*/\s*\d{1,4}(?!\d)")
 _REPEATED_MAX_CHARS = 60  # a running header is short; a repeated long line is content
 _DIGITS = re.compile(r"\d+")
 
@@ -63,6 +65,7 @@ def paragraphs(text: str | None, running: frozenset[str] = frozenset()) -> list[
     out: list[Paragraph] = []
     joinable = False
     for raw in (text or "").splitlines():
+        raw = _INLINE_FOOTER.sub("", raw)
         line = normalise_line(raw)
         if not line or _FURNITURE.search(line) or _DIGITS.sub("#", line) in running:
             continue

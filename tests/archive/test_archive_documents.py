@@ -85,6 +85,14 @@ def test_every_form_in_many_orders_is_one_version(tmp_path: Path, parsed_forms) 
             check_one_version(arch, parsed_forms)
 
 
+def test_every_well_read_form_has_the_same_substance(parsed_forms) -> None:
+    """Titles ("2022 年度" from the LibreOffice PDF), the en space of the text copy, Chromium's
+    print footer and PDF line breaks are no substance: one content hash for all the forms
+    whose tables read alike."""
+    hashes = {form.name: parsed.content_hash for form, parsed in parsed_forms}
+    assert len({hashes[name] for name in ("page", "chrome.pdf", "docx", "doc", "txt")}) == 1
+
+
 @pytest.mark.slow
 def test_every_form_in_every_order_is_one_version(tmp_path: Path, parsed_forms) -> None:
     for n, order in enumerate(itertools.permutations(parsed_forms)):

@@ -35,6 +35,12 @@ def test_pdf_layout_and_html_text_normalise_alike() -> None:
         "(一)主动公开情况。通过门户网站主动发布政务信息309条。"]
 
 
+def test_print_footer_run_into_a_line_is_dropped() -> None:
+    joined = "信息公开平台是主阵地，因栏file:///tmp/x/report.html 3/4目设置的合理性。"
+    assert paragraphs(joined) == [("信息公开平台是主阵地,因栏目设置的合理性。",
+                                   "信息公开平台是主阵地，因栏目设置的合理性。")]
+
+
 def test_spaces_of_every_kind_and_beside_cjk() -> None:
     assert normalise_line("共\u2002收到\u3000申请 12 件，\xa0其中 COVID  19\tcases") == \
         "共收到申请12件,其中COVID 19 cases"
