@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from .content import Snapshot
@@ -97,10 +99,14 @@ class DocumentRow:
 class Current:
     """The report's current version as a reading is compared with it."""
     version_id: int
-    cells: Cells
+    load_cells: Callable[[], Cells]  # read only when asked: an unchanged document needs none
     source_id: int | None  # the document its cells and text were read from
     source_quality: tuple[int, int, int]
     first: bool  # the report's first version: no revision seen yet
+
+    @cached_property
+    def cells(self) -> Cells:
+        return self.load_cells()
 
 
 def decide(doc: DocumentRow | None, reading: Reading, current: Current) -> Decision:
@@ -150,7 +156,7 @@ class Documents:
             "SELECT v.seq, v.document_id, d.cells_read, d.checks_failed, d.kind FROM versions v "
             "LEFT JOIN documents d ON d.id = v.document_id WHERE v.id = ?",
             (version_id,)).fetchone()
-        return Current(version_id, self.version_cells(version_id), source_id,
+        return Current(version_id, lambda: self.version_cells(version_id), source_id,
                        quality(*read) if source_id is not None else (-1, 0, 0), seq == 1)
 
     def record(self, report_id: int, url: str, reading: Reading, capture_id: int, seen: str,
