@@ -35,9 +35,12 @@ def pending(conn: sqlite3.Connection) -> bool:
 def migrate(archive: Archive) -> dict[str, int]:
     """Replay every report that has a version without a document; returns counts."""
     stats = {"reports": 0, "versions_before": 0, "versions_after": 0}
+    # every column pointing at a version: derived tables too (nianbao serve's figures)
+    references = [(table, fk.column) for table in archive.db.table_names()
+                  for fk in archive.db[table].foreign_keys if fk.other_table == "versions"]
     while (row := archive.conn.execute(PENDING_SQL).fetchone()) is not None:
         with archive._transaction():
-            before, after = _replay(archive, row[0])
+            before, after = _replay(archive, row[0], references)
         stats["reports"] += 1
         stats["versions_before"] += before
         stats["versions_after"] += after
@@ -63,7 +66,8 @@ def stored_snapshot(conn: sqlite3.Connection, version_id: int) -> Snapshot:
                     warnings=json.loads(warnings or "[]"), parser_version=parser_version)
 
 
-def _replay(archive: Archive, report_id: int) -> tuple[int, int]:
+def _replay(archive: Archive, report_id: int,
+            references: list[tuple[str, str]]) -> tuple[int, int]:
     conn = archive.conn
     versions = [r[0] for r in conn.execute(
         "SELECT id FROM versions WHERE report_id = ? ORDER BY seq", (report_id,))]
@@ -73,7 +77,7 @@ def _replay(archive: Archive, report_id: int) -> tuple[int, int]:
         "AND version_id IS NOT NULL ORDER BY fetched_at, id", (report_id,)).fetchall()
     first = versions[0]
     search_index.unindex_report(archive.db, report_id)  # before its versions go
-    _drop_later_versions(conn, report_id, first, versions[1:])
+    _drop_later_versions(conn, report_id, first, versions[1:], references)
     conn.execute("UPDATE versions SET content_hash = ? WHERE id = ?",
                  (snapshots[first].content_hash, first))
     # the first version's own capture makes its first document; the others are read after it
@@ -105,9 +109,11 @@ def _capture_of(conn: sqlite3.Connection, version_id: int) -> int:
 
 
 def _drop_later_versions(conn: sqlite3.Connection, report_id: int, first: int,
-                         later: list[int]) -> None:
+                         later: list[int], references: list[tuple[str, str]]) -> None:
     """Everything made from the versions after the first: the replay makes what the rules
-    see again. Status changes (removed, back) lose their versions until the replay ends."""
+    see again. Status changes (removed, back) lose their versions until the replay ends;
+    rows of derived tables pointing at a dropped version go (they are rebuilt from the
+    reports: report_figures when its fingerprint changes)."""
     conn.execute("UPDATE changes SET from_version_id = NULL, to_version_id = NULL "
                  "WHERE report_id = ? AND kind = 'metadata' AND key = 'status'", (report_id,))
     conn.execute("DELETE FROM changes WHERE report_id = ? AND from_version_id IS NOT NULL "
@@ -116,6 +122,6 @@ def _drop_later_versions(conn: sqlite3.Connection, report_id: int, first: int,
     conn.execute("UPDATE captures SET version_id = ? WHERE report_id = ? AND version_id != ?",
                  (first, report_id, first))
     for version_id in later:
-        conn.execute("DELETE FROM cell_values WHERE version_id = ?", (version_id,))
-        conn.execute("DELETE FROM checks WHERE version_id = ?", (version_id,))
+        for table, column in references:
+            conn.execute(f'DELETE FROM "{table}" WHERE "{column}" = ?', (version_id,))
         conn.execute("DELETE FROM versions WHERE id = ?", (version_id,))

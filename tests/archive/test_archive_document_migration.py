@@ -7,6 +7,7 @@ from pathlib import Path
 
 from archive import Archive, Capture, search_index
 from archive.store import prepare_capture
+from nianbao import report_figures
 from tests.archive.representations import Form, revised
 from tests.parsers.fixture_builders import seed_reports, to_html, to_pdf
 
@@ -49,6 +50,7 @@ def make_schema_4_archive(path: Path) -> None:
                     url=form.url(BASE), body=form.body, content_type=form.content_type,
                     fetched_at=f"2023-02-0{day}T00:00:00Z"))
         assert count(arch, "versions") == 10  # every capture after the first: a "revision"
+        report_figures.ensure_report_figures(arch.conn)  # as `nianbao serve` builds it
         arch.conn.executescript(
             "UPDATE versions SET document_id = NULL; DELETE FROM representation_conflicts;"
             "DELETE FROM documents; PRAGMA user_version = 4;")
@@ -72,6 +74,10 @@ def test_schema_4_flip_flops_collapse_and_the_real_revision_stays(tmp_path: Path
                                  "report_search_fts MATCH ?",
                                  (search_index.fts_query("行政复议"),)).fetchone()[0]
         assert hits == 1
+        # derived tables follow: the figures are rebuilt from the current version
+        assert report_figures.ensure_report_figures(arch.conn)
+        assert arch.conn.execute("SELECT version_id FROM report_figures").fetchall() == [
+            (current,)]
         # a re-parse keeps to the same rules: no version, no agency change
         stats = arch.reparse()
         assert stats["versions"] == 2 and stats["errors"] == 0

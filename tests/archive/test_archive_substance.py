@@ -3,7 +3,10 @@ page furniture, titles across representations) makes no version."""
 from __future__ import annotations
 
 from archive import Archive
-from archive.substance import normalise_line, paragraphs, running_lines
+import random
+import unicodedata
+
+from archive.substance import nfkc, normalise_line, paragraphs, running_lines
 
 from archive_helpers import count, seed_text, text_capture
 
@@ -71,3 +74,15 @@ def test_title_change_within_one_document_is_a_metadata_change(archive: Archive)
     assert ("metadata", "title", 1) in changes and all(c[0] == "metadata" for c in changes)
     title = archive.conn.execute("SELECT title FROM versions").fetchone()[0]
     assert title == "宜春市工业和信息化局2022年政府信息公开工作年度报告"
+
+
+def test_fast_nfkc_is_nfkc() -> None:
+    """nfkc() replaces the common characters first: on any mix of full-width forms, spaces,
+    combining marks, circled numbers and compatibility ideographs it is NFKC exactly."""
+    pool = [chr(c) for c in (*range(0x20, 0x7F), *range(0xFF00, 0xFFF0), *range(0x2000, 0x2070),
+                             *range(0x3000, 0x3040), *range(0x2460, 0x2500),
+                             *range(0x4E00, 0x4E20), 0x301, 0x308, 0xA0, 0xF900, 0x2F00)]
+    rng = random.Random(11)
+    for _ in range(5000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
