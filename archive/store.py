@@ -606,7 +606,7 @@ class Archive:
                 "JOIN captures c ON c.id = d.capture_id ORDER BY d.report_id, d.id").fetchall(),
                 key=lambda row: row[0]):
             with self._transaction():
-                for _, doc_id, url, version_id, seen, capture_id, final_url, ctype in rows:
+                for _, _doc, url, version_id, seen, capture_id, final_url, ctype in rows:
                     snap, _error = _snapshot(parse_capture(Capture(
                         url=url, final_url=final_url, content_type=ctype,
                         body=self.read_original(capture_id).payload), self.bounded_parse))

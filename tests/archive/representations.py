@@ -33,7 +33,7 @@ class Form:
     def content_type(self) -> str:
         return CONTENT_TYPES[self.name]
 
-    def url(self, base: str = "http://gxj.yichun.gov.cn/art/2023/1/20/art_1") -> str:
+    def url(self, base: str) -> str:
         return f"{base}.html" if self.name == "page" else f"{base}.{self.name}"
 
 

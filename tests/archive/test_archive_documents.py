@@ -43,8 +43,7 @@ def current_cells(arch: Archive) -> dict[str, float]:
 
 
 def page_cells(parsed_forms) -> dict:
-    page = next(p for f, p in parsed_forms if f.name == "page")
-    return {k: v for k, v in page.cell_values().items()}
+    return next(p for f, p in parsed_forms if f.name == "page").cell_values()
 
 
 def ingest_in_order(path: Path, order: list[tuple[Form, object]], rounds: int = 2) -> Archive:
