@@ -3,11 +3,12 @@ agency" at every crawl, is migrated in place when opened: the flip-flops collaps
 revision stays, every capture is kept."""
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from archive import Archive, Capture, search_index
 from archive.store import prepare_capture
-from nianbao import report_figures
+from nianbao import report_figures, serve
 from tests.archive.representations import Form, revised
 from tests.parsers.fixture_builders import seed_reports, to_html, to_pdf
 
@@ -84,3 +85,15 @@ def test_schema_4_flip_flops_collapse_and_the_real_revision_stays(tmp_path: Path
         assert count(arch, "versions") == 2 and count(arch, "changes WHERE cause = 'agency'") == 1
     with Archive(path, fsync=False) as arch:  # migrated once: opening again changes nothing
         assert count(arch, "versions") == 2 and count(arch, "documents") == 2
+
+
+def test_serving_an_old_archive_migrates_it_first(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    make_schema_4_archive(path)
+    serve.migrate_archive(str(path))  # what `nianbao serve` runs before opening it read-only
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT count(*) FROM versions").fetchone()[0] == 2
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    finally:
+        conn.close()
