@@ -22,7 +22,8 @@ class Capture:
 
 @dataclass
 class IngestResult:
-    outcome: str  # new_report | revised | unchanged | republished | read | unread | not_report | error
+    outcome: str  # new_report | revised | unchanged | republished | representation | conflict
+    #              | read | unread | not_report | error (docs/schema.md)
     capture_id: int | None = None
     report_id: int | None = None
     version_id: int | None = None

@@ -216,6 +216,7 @@ def cmd_reparse(args: argparse.Namespace) -> int:
         stats = archive.reparse()
     print(f"re-parsed {stats['versions']} versions: {stats['changed']} changed "
           f"({stats['changes']} changes, cause 'parser'), {stats['errors']} failed to parse; "
+          f"{stats['documents']} documents read again; "
           f"{stats['recovered']} earlier failed captures now read as reports, "
           f"{stats['differs']} of those differ from the archived report (left as they were)")
     return 0

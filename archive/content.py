@@ -1,8 +1,10 @@
 """A parsed report as the archive stores it, and the hash that decides whether it is a new version.
 
-The hash covers what the agency wrote: cell values, section texts and key metadata. It leaves
-out the raw bytes, the full page text and the publish date, so page chrome (visit counters,
-menus, scripts, the date line of a CMS) never makes a version.
+The hash covers a document's substance, what the agency wrote: cell values and the narrative
+sections after normalisation (archive/substance.py). It leaves out the raw bytes, the full page
+text and all extracted metadata (title, publish date, ...): page chrome (visit counters, menus,
+scripts, the date line of a CMS) never makes a version, and neither does a title that reads
+"2023年度" in the page and "2023年" in its DOCX copy.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from functools import cached_property
 from parsers import PARSER_VERSION, Check, Report
 
 from .search_index import search_tokens
+from .substance import normalised_sections
 from .text_codec import pack_text
 
-# Metadata compared between versions and included in the hash (versions columns).
+# Metadata compared between readings of one document (versions columns); not in the hash.
 METADATA_FIELDS = ("title", "agency_printed", "format", "period", "contact_address",
                    "contact_phone", "contact_postcode", "contact_email", "websites",
                    "province", "city", "county")
@@ -49,11 +52,13 @@ class Snapshot:
     def compared_sections(self) -> dict[str, str]:
         return compared_sections(self.sections, {t for t, *_ in self.cells})
 
+    def normalised_sections(self) -> dict[str, str]:
+        return normalised_sections(self.compared_sections(), self.text)
+
     @cached_property  # asked for twice per ingest (compare, then store); a snapshot never changes
     def content_hash(self) -> str:
         canonical = {
-            "metadata": self.metadata,
-            "sections": self.compared_sections(),
+            "sections": self.normalised_sections(),
             "cells": sorted((f"{t}/{r}/{c}", _canonical_number(v)) for t, r, c, v, _ in self.cells),
         }
         blob = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -5,6 +5,8 @@ import difflib
 from itertools import zip_longest
 from typing import NamedTuple
 
+from .substance import Paragraph
+
 Number = float | int | None
 
 
@@ -35,16 +37,15 @@ def diff_cells(old: dict[str, Number], new: dict[str, Number]) -> list[Change]:
     return changes
 
 
-def paragraphs(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def diff_sections(old: dict[str, str], new: dict[str, str]) -> list[Change]:
-    """Paragraph-level differences per section; the key names the section and paragraph index."""
+def diff_sections(old: dict[str, list[Paragraph]],
+                  new: dict[str, list[Paragraph]]) -> list[Change]:
+    """Paragraph-level differences per section (archive/substance.section_paragraphs): compared
+    normalised, recorded as printed; the key names the section and paragraph index."""
     changes = []
     for section in sorted(old.keys() | new.keys()):
-        a, b = paragraphs(old.get(section)), paragraphs(new.get(section))
-        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        a, b = old.get(section, []), new.get(section, [])
+        matcher = difflib.SequenceMatcher(None, [p[0] for p in a], [p[0] for p in b],
+                                          autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 continue
@@ -52,8 +53,8 @@ def diff_sections(old: dict[str, str], new: dict[str, str]) -> list[Change]:
             for i, j in pairs:
                 index = j if j is not None else i
                 changes.append(Change("paragraph", f"{section}/{index}",
-                                      a[i] if i is not None else None,
-                                      b[j] if j is not None else None))
+                                      a[i][1] if i is not None else None,
+                                      b[j][1] if j is not None else None))
     return changes
 
 

@@ -10,7 +10,7 @@ import sqlite_utils
 
 from archive.text_codec import SQL_FUNCTION, pack_text, register_text_function
 
-SCHEMA_VERSION = 5  # 4: versions.text -> versions.text_z (compressed); 5: site_crawls, evidence
+SCHEMA_VERSION = 5  # 4: versions.text -> versions.text_z (compressed); 5: documents, site_crawls, evidence
 BUSY_TIMEOUT_S = 30
 # 16 KiB pages: a version row (its compressed text ~2.5 KB) fits one to a 4 KiB page with
 # ~40 % of it empty; six fit a 16 KiB page. Takes effect only when the file is created.
@@ -59,6 +59,22 @@ _TABLES: list[tuple[str, dict, dict]] = [
      {"pk": "id", "not_null": ["report_id", "kind", "key", "cause", "detected_at"],
       "foreign_keys": [("report_id", "reports", "id"), ("from_version_id", "versions", "id"),
                        ("to_version_id", "versions", "id")]}),
+    # A report's representations (archive/documents.py): the page, attachments, copies.
+    ("documents", {"id": int, "report_id": int, "url": str, "republished_from": int,
+                   "kind": str, "first_seen": str, "last_seen": str, "capture_id": int,
+                   "version_id": int, "agreement": str, "substance_hash": str,
+                   "cells_read": int, "checks_failed": int, "warnings": str, "cells_z": bytes},
+     {"pk": "id", "not_null": ["report_id", "url", "kind", "agreement"],
+      "foreign_keys": [("report_id", "reports", "id"), ("republished_from", "documents", "id"),
+                       ("capture_id", "captures", "id"), ("version_id", "versions", "id")]}),
+    ("representation_conflicts", {"id": int, "report_id": int, "version_id": int,
+                                  "document_id": int, "source_document_id": int, "key": str,
+                                  "version_value": str, "document_value": str,
+                                  "detected_at": str},
+     {"pk": "id", "not_null": ["report_id", "version_id", "document_id", "key", "detected_at"],
+      "foreign_keys": [("report_id", "reports", "id"), ("version_id", "versions", "id"),
+                       ("document_id", "documents", "id"),
+                       ("source_document_id", "documents", "id")]}),
     ("expected_reports", {"agency_id": int, "year": int, "deadline": str, "status": str,
                           "report_id": int, "first_seen": str, "as_of": str,
                           "publish_date": str, "date_evidence": str, "evidence_crawl_id": int,
@@ -140,6 +156,9 @@ _INDEXES: list[tuple[str, list[str], bool]] = [
     ("captures", ["sha256"], False),
     ("expected_reports", ["status"], False),
     ("site_crawls", ["site_id", "started_at"], False),
+    ("documents", ["report_id", "url"], True),
+    ("representation_conflicts", ["version_id"], False),
+    ("representation_conflicts", ["document_id"], False),
 ]
 
 
@@ -217,6 +236,11 @@ def _create(db: sqlite_utils.Database) -> None:
         db.add_foreign_keys(late)
     _compress_texts(db)
     _add_columns(db)
+    if "document_id" not in db["versions"].columns_dict:  # schema 5: the version's source
+        db.execute("ALTER TABLE versions ADD COLUMN document_id INTEGER REFERENCES documents(id)")
+    # the versions archive/document_migration.py has still to read: none once migrated
+    db.execute("CREATE INDEX IF NOT EXISTS idx_versions_without_document ON versions(report_id) "
+               "WHERE document_id IS NULL")
     db.execute(_CELL_VALUES_SQL)
     # Schema 2 indexed cells by (key_id, version_id) too: 2.1 KB a report and ~200 scattered
     # page writes per ingest. Every query (metadata.yml, plugins, report_figures) selects a

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from itertools import islice, repeat
+from itertools import groupby, islice, repeat
 from pathlib import Path
 
 from parsers import ParseError, Report, parse
@@ -15,11 +15,13 @@ from parsers.agency import agency_kind, normalize_agency
 from parsers.limits import parse_bounded
 from parsers.metadata import find_region
 
-from . import coverage, expected, schema, search_index, statuses, unread
+from . import coverage, document_migration, expected, schema, search_index, statuses, unread
 from .capture import Capture, IngestResult
 from .content import (METADATA_FIELDS, VERSION_COLUMNS, Snapshot, compared_sections, snapshot,
                       unpack_sections)
 from .diff import Change, diff_cells, diff_metadata, diff_sections
+from .documents import Current, DocumentRow, Documents, Reading, decide
+from .substance import section_paragraphs
 from .text_codec import unpack_text
 from .warc_store import DEFAULT_ROTATE_BYTES, Original, WarcLocation, WarcStore
 
@@ -84,10 +86,13 @@ class Archive:
         search_index.ensure_search_schema(self.db)
         self.warc = WarcStore(warc_dir or self.db_path.parent / "warc", rotate_bytes, fsync)
         self._key_ids: dict[tuple[str, str, str], int] = {}
+        self.documents = Documents(self.conn)
         # reports whose current version changed in this transaction, indexed at its end
         # (search_index.index_reports says why): report id -> its text's search tokens
         self._to_index: dict[int, str | None] = {}
         self.bounded_parse = bounded_parse
+        if document_migration.pending(self.conn):  # an archive made before schema 5
+            document_migration.migrate(self)
 
     def close(self) -> None:
         self.conn.close()
@@ -307,6 +312,7 @@ class Archive:
             return IngestResult("error", capture_id, error=identity)
         agency_id, year = identity
         row = self._current(agency_id, year)
+        reading = Reading.of(snap, capture.url)
         if row is None:
             report_id = self.conn.execute(
                 "INSERT INTO reports (agency_id, year, title, url, site_id, first_seen, last_seen,"
@@ -314,9 +320,11 @@ class Archive:
                 (agency_id, year, snap.metadata["title"], capture.url, capture.site_id, seen,
                  seen)).lastrowid
             version_id = self._insert_version(report_id, 1, capture_id, snap, seen, "first")
+            self._attach_source(version_id, self.documents.record(
+                report_id, capture.url, reading, capture_id, seen, version_id, "agree"))
             self._to_index[report_id] = snap.text_tokens
             return IngestResult("new_report", capture_id, report_id, version_id)
-        report_id, url, status, version_id, content_hash = row
+        report_id, _url, status, version_id, _hash = row
         # MIN/MAX: captures may arrive out of order (an older crawl imported later)
         self.conn.execute(
             "UPDATE reports SET url = ?, site_id = COALESCE(?, site_id), "
@@ -326,19 +334,97 @@ class Archive:
         if status == "removed":
             self._record_changes(report_id, version_id, version_id,
                                  [Change("metadata", "status", status, "current")], "agency", seen)
-        if content_hash == snap.content_hash:
-            self.conn.execute("UPDATE versions SET last_seen = MAX(last_seen, ?) WHERE id = ?",
-                              (seen, version_id))
-            outcome = "unchanged" if url == capture.url else "republished"
-            return IngestResult(outcome, capture_id, report_id, version_id)
-        changes = self._diff(version_id, snap)
+        return self._read_document(report_id, capture_id, capture, snap, reading, seen)
+
+    def _read_document(self, report_id: int, capture_id: int, capture: Capture, snap: Snapshot,
+                       reading: Reading, seen: str) -> IngestResult:
+        """A known report's document read again, or a new one of it (archive/documents.py)."""
+        doc = self.documents.find(report_id, capture.url)
+        current = self.documents.current(self._current_version(report_id))
+        decision = decide(doc, reading, current)
+        version_id = current.version_id
+        if decision == "unchanged":
+            self.documents.touch(doc.id, capture_id, seen)
+            if doc.id == current.source_id:
+                self.conn.execute("UPDATE versions SET last_seen = MAX(last_seen, ?) "
+                                  "WHERE id = ?", (seen, version_id))
+                self._update_metadata(report_id, version_id, snap, seen)
+            return IngestResult("unchanged", capture_id, report_id, version_id)
+        if decision == "revision":
+            return self._revise(report_id, current, doc, capture_id, capture, snap, reading, seen)
+        if decision == "conflict":
+            self.documents.record(report_id, capture.url, reading, capture_id, seen,
+                                  version_id, "conflict")
+            self.documents.reevaluate(report_id, version_id, seen)
+            return IngestResult("conflict", capture_id, report_id, version_id)
+        if decision == "takeover":
+            self.documents.keep_cells(version_id)  # the worse read keeps what it read
+            self._record_changes(report_id, version_id, version_id,
+                                 diff_cells(current.cells, reading.cells), "representation", seen)
+        republished = self.documents.same_substance(report_id, reading) if doc is None else None
+        doc_id = self.documents.record(report_id, capture.url, reading, capture_id, seen,
+                                       version_id, "agree", republished)
+        if decision == "takeover" or reading.quality > current.source_quality \
+                or republished == current.source_id:
+            self._take_source(report_id, version_id, doc_id, capture_id, snap)
+        if decision == "takeover":
+            self.documents.reevaluate(report_id, version_id, seen)
+        outcome = "republished" if republished else "representation" if doc is None else "unchanged"
+        return IngestResult(outcome, capture_id, report_id, version_id)
+
+    def _revise(self, report_id: int, current: Current, doc: DocumentRow, capture_id: int,
+                capture: Capture, snap: Snapshot, reading: Reading, seen: str) -> IngestResult:
+        """A document of the current version changed its substance: a new version. Its text
+        and metadata are compared only when it is the version's own source: another
+        representation's text differs from the version's anyway."""
+        changes = self._diff(current.version_id, snap, same_document=doc.id == current.source_id)
         seq = self.conn.execute("SELECT MAX(seq) FROM versions WHERE report_id = ?",
                                 (report_id,)).fetchone()[0]
         new_id = self._insert_version(report_id, seq + 1, capture_id, snap, seen, "agency")
-        self._record_changes(report_id, version_id, new_id, changes, "agency", seen)
+        self._record_changes(report_id, current.version_id, new_id, changes, "agency", seen)
+        self.documents.record(report_id, capture.url, reading, capture_id, seen, new_id, "agree")
+        self._attach_source(new_id, doc.id)
+        self.documents.reevaluate(report_id, new_id, seen)
         self._to_index[report_id] = snap.text_tokens
         return IngestResult("revised", capture_id, report_id, new_id,
                             changed_cells=sum(1 for c in changes if c.kind == "cell"))
+
+    def _update_metadata(self, report_id: int, version_id: int, snap: Snapshot,
+                         seen: str) -> None:
+        """The version's own document now prints another title (or contact, ...): a metadata
+        change of that version, recorded, not a new version. Only a later capture says so."""
+        row = self.conn.execute(
+            f"SELECT last_seen, {', '.join(METADATA_FIELDS)} FROM versions WHERE id = ?",
+            (version_id,)).fetchone()
+        changes = diff_metadata(dict(zip(METADATA_FIELDS, row[1:])), snap.metadata)
+        if not changes or seen < row[0]:
+            return
+        self.conn.execute(
+            f"UPDATE versions SET {', '.join(f'{c.key} = ?' for c in changes)} WHERE id = ?",
+            (*(c.new for c in changes), version_id))
+        self.conn.execute("UPDATE reports SET title = ? WHERE id = ?",
+                          (snap.metadata["title"], report_id))
+        self._record_changes(report_id, version_id, version_id, changes, "agency", seen)
+        self._to_index.setdefault(report_id, None)  # the title is indexed
+
+    def _attach_source(self, version_id: int, document_id: int) -> None:
+        self.conn.execute("UPDATE versions SET document_id = ? WHERE id = ?",
+                          (document_id, version_id))
+
+    def _take_source(self, report_id: int, version_id: int, document_id: int, capture_id: int,
+                     snap: Snapshot) -> None:
+        """The version's content read from a better-read document, in place (no revision)."""
+        search_index.unindex_report(self.db, report_id)
+        self._rewrite_version(version_id, snap)
+        self.conn.execute("UPDATE versions SET capture_id = ?, document_id = ? WHERE id = ?",
+                          (capture_id, document_id, version_id))
+        self.conn.execute("UPDATE reports SET title = ? WHERE id = ?",
+                          (snap.metadata["title"], report_id))
+        self._to_index[report_id] = snap.text_tokens
+
+    def _current_version(self, report_id: int) -> int:
+        return self.conn.execute("SELECT current_version_id FROM reports WHERE id = ?",
+                                 (report_id,)).fetchone()[0]
 
     def _insert_version(self, report_id: int, seq: int, capture_id: int, snap: Snapshot,
                         seen: str, cause: str) -> int:
@@ -379,20 +465,23 @@ class Archive:
                 key).fetchone()[0]
         return self._key_ids[key]
 
-    def _diff(self, version_id: int, snap: Snapshot) -> list[Change]:
-        """Cell, paragraph and metadata differences between a stored version and a new parse."""
+    def _diff(self, version_id: int, snap: Snapshot, same_document: bool = True) -> list[Change]:
+        """Cell, paragraph and metadata differences between a stored version and a new parse
+        (cells only when the parse is of another document than the version's)."""
+        cells = self.documents.version_cells(version_id)
+        changes = diff_cells(cells, snap.cell_values())
+        if not same_document:
+            return changes
         row = self.conn.execute(
             f"SELECT sections, text_z, {', '.join(METADATA_FIELDS)} FROM versions WHERE id = ?",
             (version_id,)).fetchone()
-        cells = dict(self.conn.execute(
-            "SELECT k.tbl || '/' || k.row_key || '/' || k.col_key, v.value FROM cell_values v "
-            "JOIN cell_keys k ON k.id = v.key_id WHERE v.version_id = ?", (version_id,)))
-        metadata = dict(zip(METADATA_FIELDS, row[2:]))
-        return [*diff_cells(cells, snap.cell_values()),
-                *diff_sections(compared_sections(unpack_sections(row[0], unpack_text(row[1])),
-                                                 {key.split("/")[0] for key in cells}),
-                               snap.compared_sections()),
-                *diff_metadata(metadata, snap.metadata)]
+        text = unpack_text(row[1])
+        sections = compared_sections(unpack_sections(row[0], text),
+                                     {key.split("/")[0] for key in cells})
+        return [*changes,
+                *diff_sections(section_paragraphs(sections, text),
+                               section_paragraphs(snap.compared_sections(), snap.text)),
+                *diff_metadata(dict(zip(METADATA_FIELDS, row[2:])), snap.metadata)]
 
     def _record_changes(self, report_id: int, from_id: int | None, to_id: int,
                         changes: list[Change], cause: str, detected_at: str) -> None:
@@ -474,11 +563,11 @@ class Archive:
         Captures that failed or were no report are parsed again too (see _recover)."""
         stats = {"versions": 0, "changed": 0, "changes": 0, "errors": 0}
         versions = self.conn.execute(
-            "SELECT v.id, v.report_id, v.capture_id, v.content_hash, c.url, c.final_url, "
+            "SELECT v.id, v.report_id, v.capture_id, c.url, c.final_url, "
             "c.content_type, r.current_version_id FROM versions v "
             "JOIN captures c ON c.id = v.capture_id JOIN reports r ON r.id = v.report_id "
             "ORDER BY v.id").fetchall()
-        for version_id, report_id, capture_id, old_hash, url, final_url, ctype, current in versions:
+        for version_id, report_id, capture_id, url, final_url, ctype, current in versions:
             stats["versions"] += 1
             body = self.read_original(capture_id).payload
             snap, _error = _snapshot(parse_capture(
@@ -488,7 +577,8 @@ class Archive:
                 stats["errors"] += 1
                 continue
             with self._transaction():
-                changes = self._diff(version_id, snap) if snap.content_hash != old_hash else []
+                # metadata is not in the hash: a changed title is found by the diff alone
+                changes = self._diff(version_id, snap)
                 if version_id == current:
                     search_index.unindex_report(self.db, report_id)
                 self._rewrite_version(version_id, snap)
@@ -498,8 +588,35 @@ class Archive:
                     self._to_index[report_id] = snap.text_tokens
             stats["changed"] += bool(changes)
             stats["changes"] += len(changes)
+        stats["documents"] = self._reread_documents()
         stats.update(self._recover())
         return stats
+
+    def _reread_documents(self) -> int:
+        """Every document's latest capture read again, so that its substance hash and its
+        agreement are the current parser's: else the next crawl of an unchanged document
+        would differ from what the old parser read, and look like a revision."""
+        done = 0
+        for report_id, rows in groupby(self.conn.execute(
+                "SELECT d.report_id, d.id, d.url, d.version_id, d.last_seen, c.id, "
+                "c.final_url, c.content_type FROM documents d "
+                "JOIN captures c ON c.id = d.capture_id ORDER BY d.report_id, d.id").fetchall(),
+                key=lambda row: row[0]):
+            with self._transaction():
+                for _, _doc, url, version_id, seen, capture_id, final_url, ctype in rows:
+                    snap, _error = _snapshot(parse_capture(Capture(
+                        url=url, final_url=final_url, content_type=ctype,
+                        body=self.read_original(capture_id).payload), self.bounded_parse))
+                    if snap is None:  # unreadable now: its last reading stays
+                        continue
+                    reading = Reading.of(snap, url)
+                    agrees = reading.cells == self.documents.version_cells(version_id)
+                    self.documents.record(report_id, url, reading, capture_id, seen, version_id,
+                                          "agree" if agrees else "conflict")
+                    done += 1
+                self.documents.reevaluate(report_id, self._current_version(report_id),
+                                          utc_now())
+        return done
 
     def _recover(self) -> dict:
         """Re-parse captures that were an error or no report. One that now reads as a report

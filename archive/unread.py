@@ -23,6 +23,7 @@ from parsers.metadata import agency_from_title, find_region, year_named
 from . import search_index
 from .capture import Capture, IngestResult
 from .content import Snapshot, snapshot
+from .documents import Reading
 
 if TYPE_CHECKING:
     from .store import Archive
@@ -88,6 +89,10 @@ def read_at_last(archive: "Archive", capture_id: int, capture: Capture, snap: Sn
     archive._rewrite_version(version_id, snap)
     archive.conn.execute("UPDATE versions SET capture_id = ?, last_seen = MAX(last_seen, ?) "
                          "WHERE id = ?", (capture_id, seen, version_id))
+    # the readable document is the version's source (archive/documents.py)
+    archive._attach_source(version_id, archive.documents.record(
+        report_id, capture.url, Reading.of(snap, capture.url), capture_id, seen, version_id,
+        "agree"))
     # the readable document is the report's from now on (e.g. the DOCX a bare page links)
     archive.conn.execute("UPDATE reports SET title = ?, url = ?, last_seen = MAX(last_seen, ?) "
                          "WHERE id = ?", (snap.metadata["title"], capture.url, seen, report_id))

@@ -5,13 +5,14 @@ import argparse
 import asyncio
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 from datasette.app import Datasette
 
-from archive import schema, search_index
+from archive import Archive, document_migration, schema, search_index
 from nianbao.report_figures import ensure_report_figures
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,13 +68,19 @@ def prepare_for_serving(db_path: str) -> None:
 
 
 def migrate_archive(db_path: str) -> None:
-    """Bring an archive made by an older schema up to date (the site reads versions.text_z)."""
+    """Bring an archive made by an older schema up to date (the site reads versions.text_z,
+    and documents: an older archive's representation flip-flops collapse before it is shown)."""
     db = schema.connect(db_path)
     try:
-        if db["versions"].exists():
-            schema.create_schema(db)
+        if not db["versions"].exists():
+            return
+        schema.create_schema(db)
+        pending = document_migration.pending(db.conn)
     finally:
         db.conn.close()
+    if pending:
+        with tempfile.TemporaryDirectory() as warc_dir:  # the migration reads no original
+            Archive(db_path, warc_dir=warc_dir).close()
 
 
 def ensure_search_index(db_path: str) -> bool:

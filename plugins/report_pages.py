@@ -101,6 +101,16 @@ def text_diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
     return segments
 
 
+# A report's documents, with how many cells each reads otherwise than the version shown.
+_DOCUMENTS_SQL = """
+SELECT d.id, d.kind, d.url, d.capture_id, d.first_seen, d.last_seen, d.agreement,
+       d.cells_read, d.id = (SELECT document_id FROM versions WHERE id = ?) AS is_source,
+       (SELECT count(*) FROM representation_conflicts c
+        WHERE c.document_id = d.id AND c.version_id = ?) AS conflicts
+FROM documents d WHERE d.report_id = ? ORDER BY d.first_seen, d.id
+"""
+
+
 async def _first(db: Database, sql: str, params: list) -> dict | None:
     row = (await db.execute(sql, params)).first()
     return dict(row) if row else None
@@ -146,6 +156,8 @@ async def report_page(datasette, request: Request) -> Response:
     return Response.html(await datasette.render_template("nianbao_report.html", {
         "report": report, "version": version, "tables": tables, "checks": checks,
         "versions": versions, "database": db.name,
+        "documents": [dict(d) for d in await db.execute(_DOCUMENTS_SQL, [version["id"]] * 2
+                                                         + [report["id"]])],
         "warnings": json.loads(version["warnings"] or "[]"),
         "websites": json.loads(version["websites"] or "[]"),
     }, request=request))

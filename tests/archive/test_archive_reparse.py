@@ -21,8 +21,9 @@ def test_reparse_restores_cells_and_records_cause_parser(archive: Archive) -> No
     archive.ingest(text_capture(seed_text(), url="http://mirror.example/61584.html"))  # revisit
     simulate_older_parser(archive, first.version_id)
     stats = archive.reparse()
-    assert stats == {"versions": 1, "changed": 1, "changes": 1, "errors": 0, "recovered": 0,
-                     "differs": 0}
+    assert stats == {"versions": 1, "changed": 1, "changes": 1, "errors": 0, "documents": 2,
+                     "recovered": 0, "differs": 0}
+    assert count(archive, "documents WHERE agreement = 'agree'") == 2
     changes = archive.conn.execute(
         "SELECT kind, key, old, new, cause, from_version_id, to_version_id FROM changes").fetchall()
     assert changes == [("cell", "active/penalty/decisions", "9", "1", "parser",

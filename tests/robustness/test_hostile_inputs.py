@@ -16,7 +16,8 @@ from parsers.limits import DEFAULT_BOUNDS, Bounds, parse_bounded
 from .campaign import run_campaign
 from .hostile_inputs import SECRET_MARK, _bases, hostile_inputs, huge_tables, pdf_attacks
 
-OUTCOMES = {"new_report", "revised", "unchanged", "republished", "not_report", "error"}
+OUTCOMES = {"new_report", "revised", "unchanged", "republished", "representation", "conflict",
+            "not_report", "error"}
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ REVISION_EDITS = (
     ("行政规范性文件\n\t1\n\t0\n\t3\n", "行政规范性文件\n\t2\n\t0\n\t4\n"),
     ("主动发布政务信息309条", "主动发布政务信息310条"),
 )
+STALE_COPY_URL = "http://gxj.example.gov.cn/uploads/nb2022.txt"  # the report before its revision
 MISSING_AGENCY = "宜春市人民政府"  # registered from 2022, never publishes: 2022 is missing
 AS_OF = date(2023, 6, 1)
 EVIDENCE_CRAWL = "2023-04-10T02:00:00Z"
@@ -67,6 +68,11 @@ def build_web_archive(directory: Path) -> WebArchive:
         # the complete crawl after the government's deadline that establishes the missing year
         arch.record_site_crawl(SiteCrawl("yichun-gov", EVIDENCE_CRAWL, EVIDENCE_CRAWL, "finished",
                                          True, True, list_pages=2, report_links=1))
+        # a stale copy of the unrevised report at another URL: a representation conflict
+        stale = arch.ingest(Capture(url=STALE_COPY_URL, body=(SEEDS / REVISED_SEED).read_bytes(),
+                                    content_type="text/plain; charset=utf-8",
+                                    fetched_at="2023-03-03T02:00:00Z"))
+        assert stale.outcome == "conflict", stale
         arch.refresh_expected(as_of=AS_OF)
     return WebArchive(db_path, warc_dir, report_ids, revision.version_id)
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from nianbao.serve import METADATA
-from nianbao_site import MISSING_AGENCY, REVISED_SEED, WebArchive
+from nianbao_site import MISSING_AGENCY, REVISED_SEED, STALE_COPY_URL, WebArchive
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -103,10 +103,30 @@ def test_coverage_and_report_status_show_the_evidence(site: str) -> None:
 
 
 def test_revised_reports_list_changed_cells(site: str, web_archive: WebArchive) -> None:
-    (revised,) = rows(site, "/nianbao/revised_reports.json", cause="")
+    (revised,) = rows(site, "/nianbao/revised_reports.json")
     assert revised["report"] == web_archive.report_ids[REVISED_SEED]
     assert revised["changed_cells"] == 2 and revised["changed_paragraphs"] == 1
     assert "active/normative_documents/issued: 1 → 2" in revised["cell_changes"]
+
+
+def test_representation_conflicts_list_the_stale_copy(site: str, web_archive: WebArchive) -> None:
+    conflicts = rows(site, "/nianbao/representation_conflicts.json", year="")
+    assert {(c["report"], c["kind"], c["url"]) for c in conflicts} == {
+        (web_archive.report_ids[REVISED_SEED], "text", STALE_COPY_URL)}
+    assert {(c["key"], c["version_value"], c["document_value"]) for c in conflicts} == {
+        ("active/normative_documents/issued", "2", "1"),
+        ("active/normative_documents/in_force", "4", "3")}
+    # the stale copy is no revision: one revised report, one revision of it
+    assert len(rows(site, "/nianbao/revised_reports.json")) == 1
+
+
+def test_report_page_lists_its_documents(site: str, web_archive: WebArchive) -> None:
+    page = get(site, f"/report/{web_archive.report_ids[REVISED_SEED]}").decode("utf-8")
+    documents = page.split('id="documents"', 1)[1].split('id="versions"', 1)[0]
+    assert documents.count("<tr data-kind=") == 2
+    assert 'data-agreement="conflict"' in documents and "2 格 cells" in documents
+    assert STALE_COPY_URL in documents and documents.count('href="/original/') == 2
+    assert "本版数字来源" in documents
 
 
 def test_failed_checks_name_the_rule(site: str) -> None:
