@@ -22,6 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ..decoding import with_encoding
+from ..forms import FormPager
 from ..items import CaptureItem, GoneItem
 from ..links import is_attachment, page_links
 from ..recognise import is_column_title, is_pagination_text, is_report_title, report_year
@@ -42,6 +43,7 @@ class ReportSpider(Spider):
         self.sites: dict[str, Site] = {s.id: s for s in loaded}
         self.allowed_domains = sorted({d for s in loaded for d in s.domains})
         self.state: dict[str, Any] = {}  # JOBDIR's SpiderState replaces it with the saved one
+        self.form_pager = FormPager()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportSpider":
@@ -80,7 +82,8 @@ class ReportSpider(Spider):
         if not isinstance(response, TextResponse):
             return
         site = self.sites[response.meta["site_id"]]
-        for link in page_links(with_encoding(response)):
+        response = with_encoding(response)
+        for link in page_links(response):
             if not site.owns(link.url):
                 continue
             if is_report_title(link.text):
@@ -89,6 +92,11 @@ class ReportSpider(Spider):
                 continue
             elif link.generated or is_column_title(link.text) or is_pagination_text(link.text):
                 yield self._list_request(link.url, site)
+        # lists that page only by posting their form back (ASP.NET, page fields)
+        for post in self.form_pager.requests(response, callback=self.parse_list, errback=self.failed,
+                                             meta={"site_id": site.id, "kind": "list"}):
+            if site.owns(post.url):
+                yield post
 
     def parse_report(self, response: Response) -> Iterator[CaptureItem | GoneItem | Request]:
         site_id = response.meta["site_id"]
