@@ -36,7 +36,10 @@ class CrawlSummary:
     def lines(self) -> list[str]:
         return [f"crawl {self.finish_reason}: {self.sites} sites, {self.pages} pages",
                 f"reports: {self.new} new, {self.revised} revised, {self.removed} removed",
-                f"errors: {self.errors}"]
+                f"errors: {self.errors}",
+                f"rendered: {self.stats.get('nianbao/render/pages', 0)} pages in "
+                f"{self.stats.get('nianbao/render/seconds', 0):.1f} s, "
+                f"{self.stats.get('nianbao/render/skipped', 0)} refused by the budget"]
 
 
 def default_crawl_dir(db: str) -> Path:
