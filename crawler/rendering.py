@@ -139,11 +139,11 @@ class RenderBudget:
     def stats(self) -> Any:
         return self.crawler.stats  # set when the crawl starts, after the spider is made
 
-    def wants(self, response: TextResponse, found: bool, followed: bool) -> bool:
+    def wants(self, response: TextResponse, followed: bool) -> bool:
         """A list page whose markup leads to no report (nor CMS pager, nor form post) but carries
         script, reached as a column (its link or title names one), or nearly empty and leading
         nowhere: the kind of page script fills."""
-        if (found or response.meta.get("rendered") or response.request.method != "GET"
+        if (response.meta.get("rendered") or response.request.method != "GET"
                 or not _SCRIPT.search(response.text)):
             return False  # a posted page is the form pager's: a browser GET would not show it
         hint = f"{response.meta.get('link_text') or ''} {response.css('title::text').get() or ''}"

@@ -36,10 +36,15 @@ class CrawlSummary:
     def lines(self) -> list[str]:
         return [f"crawl {self.finish_reason}: {self.sites} sites, {self.pages} pages",
                 f"reports: {self.new} new, {self.revised} revised, {self.removed} removed",
-                f"errors: {self.errors}",
-                f"rendered: {self.stats.get('nianbao/render/pages', 0)} pages in "
-                f"{self.stats.get('nianbao/render/seconds', 0):.1f} s, "
-                f"{self.stats.get('nianbao/render/skipped', 0)} refused by the budget"]
+                f"errors: {self.errors}", *self._rendering()]
+
+    def _rendering(self) -> list[str]:
+        """The rendering fallback's line, when a page needed it (crawler/rendering.py)."""
+        pages, skipped = (self.stats.get(f"nianbao/render/{k}", 0) for k in ("pages", "skipped"))
+        if not (pages or skipped):
+            return []
+        seconds = self.stats.get("nianbao/render/seconds", 0)
+        return [f"rendered: {pages} pages in {seconds:.1f} s, {skipped} refused by the budget"]
 
 
 def default_crawl_dir(db: str) -> Path:

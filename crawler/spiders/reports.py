@@ -120,11 +120,14 @@ class ReportSpider(Spider):
 
     def _script_lists(self, response: TextResponse, site: Site, found: bool,
                       followed: bool) -> Iterator[Request]:
-        """A list its script fills: its JSON API when the script names it, else a rendering."""
+        """A list its script fills: its JSON API when the script names it, else a rendering;
+        neither when the markup already leads somewhere (a CMS pager's script names URLs too)."""
+        if found:
+            return
         apis = [u for u in json_lists.api_urls(response) if site.owns(u)]
         for url in apis:
             yield self._api_request(url, site, response.url)
-        if not apis and self.render_budget.wants(response, found, followed):
+        if not apis and self.render_budget.wants(response, followed):
             yield from self._render(response.url, site)
 
     def _render(self, url: str, site: Site) -> Iterator[Request]:

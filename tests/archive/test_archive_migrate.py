@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from archive import Archive, search_index
+from archive import Archive, schema, search_index
 from archive.text_codec import unpack_text
 
 from archive_helpers import seed_text, text_capture
@@ -45,7 +45,7 @@ def test_schema_3_archive_is_migrated_in_place(tmp_path: Path) -> None:
     with Archive(path, fsync=False) as arch:
         columns = {row[1] for row in arch.conn.execute("PRAGMA table_info(versions)")}
         assert "text_z" in columns and "text" not in columns
-        assert arch.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert arch.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         stored = arch.conn.execute("SELECT text_z FROM versions").fetchone()[0]
         assert isinstance(stored, bytes) and len(stored) < len(text.encode("utf-8")) / 2
         assert arch.conn.execute("SELECT text FROM version_texts").fetchone()[0] == text
