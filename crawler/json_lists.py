@@ -17,7 +17,7 @@ from scrapy.http import TextResponse
 
 _PAGE_KEYS = {"pageno", "pagenum", "pageindex", "page", "currentpage", "curpage", "pn",
               "pagenumber", "current"}
-_SIZE_KEYS = {"pagesize", "rows", "size", "limit", "perpage", "pagecount_size", "ps"}
+_SIZE_KEYS = {"pagesize", "rows", "size", "limit", "perpage", "ps"}
 _TITLE_KEYS = ("title", "doctitle", "name", "biaoti", "articletitle", "filename", "subject",
                "infotitle", "vc_title")
 _URL_KEYS = ("url", "docurl", "link", "href", "linkurl", "detailurl", "fileurl", "downloadurl",

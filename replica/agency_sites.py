@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 
 from . import variants
-from .dynamic_server import Reply, Request
+from .dynamic_server import Reply, Request, Site
 
 YONGXIN = "/yongxin/"
 NOWHERE = "/pingtai/"
@@ -27,7 +27,7 @@ YONGXIN_REPORTS = [
 NOWHERE_REPORTS = [("nb/1.html", "统计局2022年政府信息公开工作年度报告", "统计局", 2022, "统计局", "城北路18号")]
 
 
-def _site(prefix: str, title: str, reports: list[tuple]) -> "callable":
+def _site(prefix: str, title: str, reports: list[tuple]) -> Site:
     def answer(request: Request) -> Reply | None:
         path = request.path[len(prefix):]
         if path == "":

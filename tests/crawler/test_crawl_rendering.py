@@ -88,3 +88,19 @@ def test_rendering_budget_enforced_and_nothing_removed(crawls):
     assert "1 refused by the budget" in starved.stdout
     # the list it could not render is not complete: its reports are kept, not removed
     assert {s for _, _, s, site, _ in rows if site == "js-xiajiang"} == {"current"}
+
+
+def test_budget_counts_pages_and_seconds_per_site():
+    from scrapy.utils.test import get_crawler
+
+    from crawler.rendering import RenderBudget
+
+    crawler = get_crawler(settings_dict={"NIANBAO_RENDER": True, "NIANBAO_RENDER_PAGES": 2,
+                                         "NIANBAO_RENDER_SECONDS": 10.0})
+    budget = RenderBudget(crawler)
+    assert budget.take("a", "u1") and budget.take("a", "u2")
+    assert not budget.take("a", "u3")  # pages spent
+    assert budget.take("b", "u1")  # per site
+    budget.spend("b", 10.5)
+    assert budget.remaining("b") == 0 and not budget.take("b", "u2")  # seconds spent
+    assert crawler.stats.get_value("nianbao/render/skipped") == 2
