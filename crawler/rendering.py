@@ -43,8 +43,6 @@ _HANDLERS_JS = """() => Array.from(document.querySelectorAll('[onclick], a[href^
   .map((e, i) => ({i: i, text: (e.innerText || e.value || '').trim(),
                    row: ((e.closest('li,tr,dd,p') || e.parentElement || e).innerText || '').trim()}))"""
 _CLICK_JS = """i => document.querySelectorAll('[onclick], a[href^="javascript:"]')[i].click()"""
-_FETCHED_JS = """() => performance.getEntriesByType('resource')
-  .filter(e => e.initiatorType === 'fetch' || e.initiatorType === 'xmlhttprequest').map(e => e.name)"""
 
 
 def playwright_settings(max_seconds: float) -> dict[str, Any]:
@@ -114,13 +112,35 @@ class BrowserGuard:
 GUARD = BrowserGuard()
 
 
+@dataclass(frozen=True)
+class ApiCall:
+    """A fetch/XHR the page's script made, to be replayed by Scrapy (GET or POST alike)."""
+    url: str
+    method: str
+    body: bytes | None
+    content_type: str | None
+
+
 @dataclass
 class Harvest:
-    """What a rendered page showed: DOM snapshots (one per pager step), the API URLs its script
-    fetched, and the navigations its handlers started ((url, label, is_next_page))."""
+    """What a rendered page showed: DOM snapshots (one per pager step), the API calls its script
+    made, and the navigations its handlers started ((url, label, is_next_page))."""
     snapshots: list[str] = field(default_factory=list)
-    fetched: list[str] = field(default_factory=list)
+    api_calls: list[ApiCall] = field(default_factory=list)
     navigations: list[tuple[str, str, bool]] = field(default_factory=list)
+
+
+async def record_api_calls(page: Any, request: Request) -> None:
+    """playwright_page_init_callback: note every fetch/XHR from the page's first request on."""
+    calls: list[ApiCall] = request.meta.setdefault("api_calls", [])
+
+    def on_request(browser_request: Any) -> None:
+        if browser_request.resource_type in ("fetch", "xhr"):
+            calls.append(ApiCall(browser_request.url, browser_request.method,
+                                 browser_request.post_data_buffer,
+                                 browser_request.headers.get("content-type")))
+
+    page.on("request", on_request)
 
 
 class RenderBudget:
@@ -178,14 +198,15 @@ def render_request(url: str, meta: dict, **kwargs: Any) -> Request:
     cached (the cache holds the static page under the same fingerprint)."""
     return Request(url, dont_filter=True, **kwargs, meta={
         **meta, "playwright": True, "playwright_include_page": True, "rendered": True,
-        "dont_cache": True, "playwright_page_goto_kwargs": {"wait_until": "networkidle"}})
+        "dont_cache": True, "playwright_page_goto_kwargs": {"wait_until": "networkidle"},
+        "playwright_page_init_callback": "crawler.rendering.record_api_calls"})
 
 
-async def harvest(page: Any, seconds: float, max_steps: int = 20) -> Harvest:
+async def harvest(page: Any, calls: list[ApiCall], seconds: float, max_steps: int = 20) -> Harvest:
     """Read a rendered page: its DOM, its handlers' navigations, then its scripted next pages,
     until a page repeats, there is no next, or `seconds` are spent."""
     deadline = time.monotonic() + seconds
-    result = Harvest()
+    result = Harvest(api_calls=calls)  # filled by record_api_calls as the script runs
     captured: list[str] = []
 
     async def intercept(route: Any) -> None:
@@ -198,12 +219,12 @@ async def harvest(page: Any, seconds: float, max_steps: int = 20) -> Harvest:
             await route.fallback()
 
     await page.route("**/*", intercept)
-    for _ in range(max_steps):
+    for step in range(1, max_steps + 1):
         html = await page.content()
         if html in result.snapshots:
             break
         result.snapshots.append(html)
-        next_handle = await _run_handlers(page, captured, result, deadline)
+        next_handle = await _run_handlers(page, captured, result, deadline, step)
         if next_handle is None or time.monotonic() > deadline:
             break
         before = len(captured)
@@ -211,24 +232,25 @@ async def harvest(page: Any, seconds: float, max_steps: int = 20) -> Harvest:
         await _settle(page, html, captured, before, min(deadline, time.monotonic() + SETTLE_SECONDS))
         # a pager that navigates instead of fetching: the next page is a list to crawl
         result.navigations += [(url, "下一页", True) for url in captured[before:]]
-    result.fetched = sorted(set(await page.evaluate(_FETCHED_JS)))
     return result
 
 
-async def _run_handlers(page: Any, captured: list[str], result: Harvest,
-                        deadline: float) -> int | None:
+async def _run_handlers(page: Any, captured: list[str], result: Harvest, deadline: float,
+                        step: int) -> int | None:
     """Click every handler that names a report (its text, or a download link in its row);
-    return the index of the 下一页 handler, if any."""
-    next_index = None
+    return the index of the pager handler to the next page (下一页, else the number step + 1)."""
+    next_index = numbered = None
     for handler in await page.evaluate(_HANDLERS_JS):
         text, row = handler["text"], handler["row"]
         if is_pagination_text(text) and re.search(r"下|后|>|»", text):
             next_index = handler["i"]
+        elif re.fullmatch(rf"\[?{step + 1}\]?", text):
+            numbered = handler["i"]
         elif time.monotonic() < deadline and (
                 is_report_title(text) or (_DOWNLOAD_TEXT.search(text) and is_report_title(row))):
             label = text if is_report_title(text) else row.split("\n")[0]
             await _click(page, handler["i"], captured, result, label, deadline)
-    return next_index
+    return next_index if next_index is not None else numbered
 
 
 async def _click(page: Any, index: int, captured: list[str], result: Harvest, label: str,

@@ -162,7 +162,55 @@ def warm() -> None:
             variants.pdf(agency, year)
 
 
+# -- 安福县: XHR POST to a search API, a numbered scripted pager (kept aside while tuning) -------
+ANFU = "/anfu/"
+_AF_AGENCIES = ["安福县住房和城乡建设局", "安福县卫生健康委员会", "安福县林业局"]
+AF_SCRIPT = """
+function go(n) {
+  var x = new XMLHttpRequest();
+  x.open('POST', '/anfu/search/doc', true);
+  x.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
+  x.onload = function () {
+    var d = JSON.parse(x.responseText), h = '', p = '';
+    for (var i = 0; i < d.result.length; i++)
+      h += '<tr><td><a href="' + d.result[i].link + '" target="_blank">' + d.result[i].name + '</a></td></tr>';
+    for (var k = 1; k <= d.pageTotal; k++)
+      p += k === n ? '<b>' + k + '</b> ' : '<a href="javascript:void(0)" onclick="go(' + k + ')">' + k + '</a> ';
+    document.getElementById('t').innerHTML = h; document.getElementById('p').innerHTML = p;
+  };
+  x.send('catalogId=77&pageIndex=' + n + '&pageSize=2');
+}
+go(1);
+"""
+
+
+def _af_items() -> list[dict]:
+    return [{"name": variants.title(a, y), "link": f"/anfu/doc/{y}/{i}.html"}
+            for y in (2023, 2022) for i, a in enumerate(_AF_AGENCIES)]
+
+
+def anfu(request: Request) -> Reply | None:
+    path = request.path[len(ANFU):]
+    if path == "":
+        return Reply(_page("安福县人民政府", '<a href="xxgk/ndbg.html">年度报告</a>'))
+    if path == "xxgk/ndbg.html":
+        return Reply(_page("政府信息公开年度报告", f'<table id="t"></table><div id="p"></div><script>{AF_SCRIPT}</script>'))
+    if path == "search/doc" and request.method == "POST":
+        page, size = int(request.form.get("pageIndex") or 1), int(request.form.get("pageSize") or 2)
+        items = _af_items()
+        return Reply(json.dumps({"pageTotal": -(-len(items) // size),
+                                 "result": items[(page - 1) * size:page * size]},
+                                ensure_ascii=False).encode(), JSON)
+    for item in _af_items():
+        if item["link"] == ANFU + path:
+            agency, year = item["name"].split("20", 1)[0], int(path.split("/")[1])
+            return Reply(variants.report_page(item["name"], variants.report_text(agency, year)),
+                         validators=True)
+    return None
+
+
 SITES = {
+    ANFU: (anfu, {"id": "js-anfu", "name": "安福县人民政府", "region": "江西省吉安市安福县"}, "utf-8"),
     XIAJIANG: (xiajiang, {"id": "js-xiajiang", "name": "峡江县人民政府", "region": "江西省吉安市峡江县",
                           "cms": "jcms"}, "utf-8"),
     XINGAN: (xingan, {"id": "js-xingan", "name": "新干县人民政府", "region": "江西省吉安市新干县"}, "utf-8"),

@@ -145,7 +145,8 @@ class ReportSpider(Spider):
         site = self.sites[response.meta["site_id"]]
         started = time.monotonic()
         try:
-            harvest = await rendering.harvest(page, self.render_budget.remaining(site.id))
+            harvest = await rendering.harvest(page, response.meta.get("api_calls", []),
+                                              self.render_budget.remaining(site.id))
         finally:
             await page.close()
             self.render_budget.spend(site.id, time.monotonic() - started
@@ -154,9 +155,11 @@ class ReportSpider(Spider):
             dom = HtmlResponse(response.url, body=html.encode("utf-8"), encoding="utf-8")
             for request in self._follow(page_links(dom), site):
                 yield request
-        for url in harvest.fetched:
-            if site.owns(url):
-                yield self._api_request(url, site, response.url)
+        for call in dict.fromkeys(harvest.api_calls):  # in order, each call once
+            if site.owns(call.url):
+                yield self._api_request(call.url, site, response.url).replace(
+                    method=call.method, body=call.body or b"",
+                    headers={"Content-Type": call.content_type} if call.content_type else {})
         for url, label, next_page in harvest.navigations:
             if site.owns(url):
                 yield (self._list_request(url, site, text=label) if next_page

@@ -17,6 +17,8 @@ from replica.dynamic_server import DynamicReplica
 XIAJIANG = {(a, y) for a in ("峡江县工业和信息化局", "峡江县市场监督管理局", "峡江县农业农村局")
             for y in (2021, 2022, 2023)}
 XINGAN = {(a, y) for a in ("新干县工业和信息化局", "新干县教育体育局") for y in (2021, 2022, 2023)}
+# kept aside while tuning: an XHR POST search API and a numbered scripted pager
+ANFU = {(a, y) for a in ("安福县住房和城乡建设局", "安福县卫生健康委员会", "安福县林业局") for y in (2022, 2023)}
 REPORTS = ("SELECT a.name, r.year, r.status, r.site_id, r.url FROM reports r "
            "JOIN agencies a ON a.id = r.agency_id")
 
@@ -61,19 +63,20 @@ def crawls(tmp_path_factory):
         return first, first_rows, hits, starved, query(tmp / "n.db", REPORTS)
 
 
-def test_every_script_built_report_is_found_with_one_page_rendered(crawls):
+def test_every_script_built_report_is_found_with_one_page_rendered_a_site(crawls):
     first, rows, hits, *_ = crawls
     assert first.returncode == 0, first.stderr[-3000:]
     found = {(a, y) for a, y, _, site, _ in rows if site.startswith("js-")}
-    assert found == XIAJIANG | XINGAN
+    assert found == XIAJIANG | XINGAN | ANFU
     urls = {u.split("/", 3)[3] for *_, u in rows}
     assert {"xiajiang/detail/2023/b7c1.html", "xiajiang/api/file/download?fid=f93a2"} <= urls
     stats = first.stats
     assert stats["nianbao/site/js-xiajiang/rendered"] == 1
     assert "nianbao/site/js-xingan/rendered" not in stats  # its API was named in its script
-    assert stats["nianbao/render/pages"] == 1  # form and static pages stay on the static path
+    assert stats["nianbao/site/js-anfu/rendered"] == 1
+    assert stats["nianbao/render/pages"] == 2  # form and static pages stay on the static path
     assert stats.get("nianbao/fetch_errors", 0) == 0
-    assert "rendered: 1 pages" in first.stdout
+    assert "rendered: 2 pages" in first.stdout
     # the browser's own requests: the tracker under /private/ (robots.txt) and offsite refused
     assert stats["nianbao/render/browser_refused"] >= 2
     assert not [h for h in hits if h.path.startswith("/private/")]
@@ -85,9 +88,10 @@ def test_rendering_budget_enforced_and_nothing_removed(crawls):
     assert "nianbao/render/pages" not in starved.stats
     assert "playwright/browser_count" not in starved.stats  # the browser never started
     assert starved.stats["nianbao/site/js-xiajiang/render_skipped"] == 1
-    assert "1 refused by the budget" in starved.stdout
+    assert starved.stats["nianbao/site/js-anfu/render_skipped"] == 1
+    assert "2 refused by the budget" in starved.stdout
     # the list it could not render is not complete: its reports are kept, not removed
-    assert {s for _, _, s, site, _ in rows if site == "js-xiajiang"} == {"current"}
+    assert {s for _, _, s, site, _ in rows if site in ("js-xiajiang", "js-anfu")} == {"current"}
 
 
 def test_budget_counts_pages_and_seconds_per_site():
