@@ -23,6 +23,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import TextResponse
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from .middlewares import private_address
 from .recognise import is_pagination_text, is_report_title
@@ -45,10 +46,36 @@ _HANDLERS_JS = """() => Array.from(document.querySelectorAll('[onclick], a[href^
 _CLICK_JS = """i => document.querySelectorAll('[onclick], a[href^="javascript:"]')[i].click()"""
 
 
+class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's handler, started on the first request that needs the browser instead
+    of at engine start: a crawl that renders nothing never runs the Playwright driver (its
+    start cost CPU on a small machine). Requests without meta['playwright'] take Scrapy's own
+    HTTP path either way."""
+
+    async def _maybe_launch_in_thread(self) -> None:  # engine_started: not yet
+        pass
+
+    def _engine_started(self) -> Any:  # the same, on Scrapy versions without the async API
+        return None
+
+    async def _download_request(self, request: Request, spider: Any = None) -> Any:
+        async with self._lazy_lock:
+            if getattr(self, "browser_provider", None) is None:
+                await self._launch()
+        return await super()._download_request(request, spider)
+
+    @property
+    def _lazy_lock(self) -> asyncio.Lock:
+        if not hasattr(self, "_lazy_lock_"):
+            self._lazy_lock_ = asyncio.Lock()
+        return self._lazy_lock_
+
+
 def playwright_settings(max_seconds: float) -> dict[str, Any]:
-    """scrapy-playwright as the http(s) download handler: only requests with meta['playwright']
-    go to the browser (launched on the first), every other request takes Scrapy's own path."""
-    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    """LazyPlaywrightHandler as the http(s) download handler: only requests with
+    meta['playwright'] go to the browser (started for the first), every other request takes
+    Scrapy's own path."""
+    handler = "crawler.rendering.LazyPlaywrightHandler"
     return {
         "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
