@@ -10,7 +10,8 @@ import sqlite_utils
 
 from archive.text_codec import SQL_FUNCTION, pack_text, register_text_function
 
-SCHEMA_VERSION = 5  # 4: versions.text -> versions.text_z (compressed); 5: documents, site_crawls, evidence
+SCHEMA_VERSION = 5  # 4: versions.text -> versions.text_z (compressed); 5: documents, site_crawls,
+#                     evidence, agencies.identity
 BUSY_TIMEOUT_S = 30
 # 16 KiB pages: a version row (its compressed text ~2.5 KB) fits one to a 4 KiB page with
 # ~40 % of it empty; six fit a 16 KiB page. Takes effect only when the file is created.
@@ -22,7 +23,7 @@ _TABLES: list[tuple[str, dict, dict]] = [
                "cms": str}, {"pk": "id"}),
     ("agencies", {"id": int, "name": str, "aliases": str, "province": str, "city": str,
                   "county": str, "site_id": str, "kind": str, "since": int,
-                  "in_registry": int},
+                  "in_registry": int, "identity": str},
      {"pk": "id", "not_null": ["name"], "foreign_keys": [("site_id", "sites", "id")]}),
     ("captures", {"id": int, "url": str, "final_url": str, "status": int, "fetched_at": str,
                   "sha256": str, "content_type": str, "size": int, "warc_file": str,
@@ -234,6 +235,8 @@ def _create(db: sqlite_utils.Database) -> None:
     late = [fk for fk in _LATE_FOREIGN_KEYS if fk[:2] not in existing]
     if late:
         db.add_foreign_keys(late)
+    if "identity" not in db["agencies"].columns_dict:  # schema 5, added in place
+        db.execute("ALTER TABLE agencies ADD COLUMN identity TEXT")
     _compress_texts(db)
     _add_columns(db)
     if "document_id" not in db["versions"].columns_dict:  # schema 5: the version's source

@@ -15,7 +15,8 @@ from parsers.agency import agency_kind, normalize_agency
 from parsers.limits import parse_bounded
 from parsers.metadata import find_region
 
-from . import coverage, document_migration, expected, schema, search_index, statuses, unread
+from . import (agency_identity, coverage, document_migration, expected, schema, search_index,
+               statuses, unread)
 from .capture import Capture, IngestResult
 from .content import (METADATA_FIELDS, VERSION_COLUMNS, Snapshot, compared_sections, snapshot,
                       unpack_sections)
@@ -143,14 +144,14 @@ class Archive:
                     agency_id = self._agency_id(agency["name"], site["id"], vars(region))
                     self.conn.execute(
                         "UPDATE agencies SET site_id = ?, kind = COALESCE(?, kind), "
-                        "since = COALESCE(?, since), in_registry = 1 WHERE id = ?",
+                        "since = COALESCE(?, since), in_registry = 1, identity = 'registry' "
+                        "WHERE id = ?",
                         (site["id"], agency.get("kind"), agency.get("since"), agency_id))
 
     def _agency_id(self, printed: str, site_id: str | None, region: dict | None = None) -> int:
         """The agency row for a printed name: normalised, aliases merged, created on first sight."""
         name = normalize_agency(printed) or printed
-        row = self.conn.execute("SELECT id, aliases FROM agencies WHERE name = ?",
-                                (name,)).fetchone()
+        row = self.conn.execute("SELECT id FROM agencies WHERE name = ?", (name,)).fetchone()
         if row is None:
             region = region or {}
             aliases = [printed] if printed != name else []
@@ -164,23 +165,30 @@ class Archive:
                 "UPDATE agencies SET province = COALESCE(province, ?), city = COALESCE(city, ?), "
                 "county = COALESCE(county, ?) WHERE id = ?",
                 (region.get("province"), region.get("city"), region.get("county"), row[0]))
-        aliases = json.loads(row[1] or "[]")
-        if printed != name and printed not in aliases:
-            self.conn.execute("UPDATE agencies SET aliases = ? WHERE id = ?",
-                              (json.dumps([*aliases, printed], ensure_ascii=False), row[0]))
+        if printed != name:
+            self._add_alias(row[0], printed)
         return row[0]
 
-    def _agency_for(self, snap: Snapshot, printed: str | None, capture: Capture) -> str | None:
-        """Whose report this is. A printed name with a place ("宜春市工信局") identifies the
-        agency; a bare one ("工信局", seed 001) does not: then the site's only registry agency,
-        else the capture's hint, else the printed name as it is."""
-        if printed and _names_a_place(printed, snap):
-            return printed
-        registered = [r[0] for r in self.conn.execute(
-            "SELECT name FROM agencies WHERE site_id = ? AND in_registry = 1", (capture.site_id,))]
-        if len(registered) == 1:
-            return registered[0]
-        return capture.agency_hint or printed
+    def _add_alias(self, agency_id: int, printed: str) -> None:
+        aliases = json.loads(self.conn.execute("SELECT aliases FROM agencies WHERE id = ?",
+                                               (agency_id,)).fetchone()[0] or "[]")
+        if printed not in aliases:
+            self.conn.execute("UPDATE agencies SET aliases = ? WHERE id = ?",
+                              (json.dumps([*aliases, printed], ensure_ascii=False), agency_id))
+
+    def _agency_for(self, snap: Snapshot, printed: str | None,
+                    capture: Capture) -> agency_identity.Identity:
+        """Whose report this is: a name with its place as printed, a bare one ("农业农村局",
+        "我局") placed and matched with what the site and the capture say (archive/agency_identity)."""
+        site = self.conn.execute("SELECT region, name FROM sites WHERE id = ?",
+                                 (capture.site_id,)).fetchone() or (None, None)
+        registered = tuple(r[0] for r in self.conn.execute(
+            "SELECT name FROM agencies WHERE site_id = ? AND in_registry = 1", (capture.site_id,)))
+        context = agency_identity.Context(registered, site[0], site[1],
+                                          snap.metadata.get("contact_address"),
+                                          capture.link_text, capture.agency_hint)
+        return agency_identity.resolve(printed, bool(printed) and _names_a_place(printed, snap),
+                                       context)
 
     # -- ingest ----------------------------------------------------------------------------
     def ingest(self, capture: Capture, parsed: Parsed | None = None) -> IngestResult:
@@ -292,12 +300,18 @@ class Archive:
     def _identify(self, capture: Capture, snap: Snapshot) -> tuple[int, int] | str:
         """(agency id, year) of a parsed report, or why it has none."""
         year = snap.year or capture.year_hint
-        name = self._agency_for(snap, snap.metadata["agency_printed"] or snap.agency_normalized,
-                                capture)
-        if year is None or not name:
+        printed = snap.metadata["agency_printed"] or snap.agency_normalized
+        identity = self._agency_for(snap, printed, capture)
+        if year is None or not identity.name:
             return f"report without {'reporting year' if year is None else 'agency'}"
-        region = {k: snap.metadata[k] for k in ("province", "city", "county")}
-        return self._agency_id(name, capture.site_id, region), year
+        region = identity.region or {k: snap.metadata[k] for k in ("province", "city", "county")}
+        agency_id = self._agency_id(identity.name, capture.site_id, region)
+        if printed and printed != identity.name and printed not in agency_identity.SELF_REFERENCES:
+            self._add_alias(agency_id, printed)  # 农业农村局, 永新工业园区: forms of this agency
+        # how the name was established; "unresolved: …" flags a name no context could place
+        self.conn.execute("UPDATE agencies SET identity = COALESCE(identity, ?) WHERE id = ?",
+                          (identity.how, agency_id))
+        return agency_id, year
 
     def _current(self, agency_id: int, year: int) -> tuple | None:
         return self.conn.execute(

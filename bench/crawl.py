@@ -21,8 +21,8 @@ NO_POLITENESS = {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT
                  "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "LOG_LEVEL": "INFO"}
 
 
-def crawl(db: Path, sites: Path, stats: Path) -> dict:
-    settings = [x for k, v in NO_POLITENESS.items() for x in ("-s", f"{k}={v}")]
+def crawl(db: Path, sites: Path, stats: Path, extra: dict[str, str] | None = None) -> dict:
+    settings = [x for k, v in {**NO_POLITENESS, **(extra or {})}.items() for x in ("-s", f"{k}={v}")]
     subprocess.run([sys.executable, "-m", "nianbao.cli", "--db", str(db), "crawl", "--sites",
                     str(sites), "--stats-json", str(stats), *settings],
                    cwd=REPO, check=True, capture_output=True)

@@ -19,8 +19,9 @@ _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[", re.S)
 _TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\w+)['\"]?\s*,\s*['\"]?(\w+)['\"]?\s*,"
                         r"\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
-_JS_REDIRECT = re.compile(r"(?:window\.|self\.|top\.|document\.)?location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"]"
-                          r"|location\.(?:replace|assign)\(\s*['\"]([^'\"]+)['\"]")
+# a whole URL, not the head of one a handler concatenates ('/detail/' + id)
+_JS_REDIRECT = re.compile(r"(?:window\.|self\.|top\.|document\.)?location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"](?!\s*\+)"
+                          r"|location\.(?:replace|assign)\(\s*['\"]([^'\"]+)['\"](?!\s*\+)")
 _JS_VAR = r"var\s+{}\s*=\s*['\"]?(\d+)"
 _HANWEB_NUMBER = r"['\"]?{}['\"]?\s*[:=]\s*['\"]?(\d+)"
 _HANWEB_PROXY = re.compile(r"proxyUrl\s*[:=]\s*['\"]([^'\"]+)['\"]")

@@ -48,7 +48,15 @@ class CrawlSummary:
                 f"sites: {self.reached} reached, {self.complete} complete, "
                 f"{self.sites - self.complete} incomplete", *per_site,
                 f"reports: {self.new} new, {self.revised} revised, {self.removed} removed",
-                f"errors: {self.errors}"]
+                f"errors: {self.errors}", *self._rendering()]
+
+    def _rendering(self) -> list[str]:
+        """The rendering fallback's line, when a page needed it (crawler/rendering.py)."""
+        pages, skipped = (self.stats.get(f"nianbao/render/{k}", 0) for k in ("pages", "skipped"))
+        if not (pages or skipped):
+            return []
+        seconds = self.stats.get("nianbao/render/seconds", 0)
+        return [f"rendered: {pages} pages in {seconds:.1f} s, {skipped} refused by the budget"]
 
 
 def default_crawl_dir(db: str) -> Path:

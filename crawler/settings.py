@@ -67,3 +67,12 @@ LOG_LEVEL = "INFO"
 # No listening consoles on a crawl host.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# Rendering fallback (crawler/rendering.py): pages whose markup names no report but carries
+# script, rendered in Debian's chromium; per site at most this many pages and seconds.
+NIANBAO_RENDER = True
+NIANBAO_RENDER_PAGES = 10
+NIANBAO_RENDER_SECONDS = 120.0
+from crawler.rendering import playwright_settings  # noqa: E402
+
+globals().update(playwright_settings(max_seconds=30))

@@ -22,7 +22,8 @@ KIND_TITLES = {"cell": "单元格 cells", "paragraph": "段落 paragraphs", "met
 _REPORT_SQL = """
 SELECT r.id, r.year, r.title, r.url, r.status, r.removed_at, r.first_seen, r.last_seen,
        r.current_version_id, r.agency_id, a.name AS agency, a.province, a.city, a.county,
-       e.status AS timeliness, e.deadline, e.publish_date AS dated, e.date_evidence
+       e.status AS timeliness, e.deadline, e.publish_date AS dated, e.date_evidence,
+       a.identity AS agency_identity
 FROM reports r JOIN agencies a ON a.id = r.agency_id
 LEFT JOIN expected_reports e ON e.report_id = r.id WHERE r.id = ?
 """

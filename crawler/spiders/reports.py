@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from .. import json_lists, rendering
 from ..coverage import CrawlCoverage
 from ..decoding import with_encoding
+from ..forms import FormPager
 from ..items import CaptureItem, GoneItem
-from ..links import is_attachment, page_links
+from ..links import Link, is_attachment, page_links
 from ..list_dates import list_dates
 from ..recognise import is_column_title, is_pagination_text, is_report_title, report_year
 from ..registry import DEFAULT_SITES, Site, load_sites
@@ -44,12 +47,18 @@ class ReportSpider(Spider):
         self.sites: dict[str, Site] = {s.id: s for s in loaded}
         self.allowed_domains = sorted({d for s in loaded for d in s.domains})
         self.state: dict[str, Any] = {}  # JOBDIR's SpiderState replaces it with the saved one
+        self.form_pager = FormPager()
+        self.json_pages: set[str] = set()  # JSON list pages read (a repeat ends their paging)
+        self.rendered: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportSpider":
         # `scrapy crawl reports [-a site=ID]` reads the registry named in the settings
         kwargs.setdefault("sites", crawler.settings.get("NIANBAO_SITES") or str(DEFAULT_SITES))
-        return super().from_crawler(crawler, *args, **kwargs)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.render_budget = rendering.RenderBudget(crawler)
+        rendering.GUARD.configure(spider.sites.values(), crawler)
+        return spider
 
     # -- what the pipeline reads at the end --------------------------------------------------
     @property
@@ -75,9 +84,14 @@ class ReportSpider(Spider):
             for url in site.entry_urls:
                 yield self._list_request(url, site, dont_filter=True)
 
-    def _list_request(self, url: str, site: Site, dont_filter: bool = False) -> Request:
+    def _list_request(self, url: str, site: Site, dont_filter: bool = False,
+                      text: str = "") -> Request:
         return Request(url, callback=self.parse_list, errback=self.failed, dont_filter=dont_filter,
-                       meta={"site_id": site.id, "kind": "list"})
+                       meta={"site_id": site.id, "kind": "list", "link_text": text})
+
+    def _api_request(self, url: str, site: Site, page_url: str) -> Request:
+        return Request(url, callback=self.parse_api, errback=self.failed,
+                       meta={"site_id": site.id, "kind": "list", "page_url": page_url})
 
     def _report_request(self, url: str, site: Site, title: str,
                         list_date: str | None = None) -> Request:
@@ -95,13 +109,102 @@ class ReportSpider(Spider):
         reports = [link.url for link in links if is_report_title(link.text)]
         self.coverage.listed(site.id, reports)
         dates = list_dates(response) if reports else {}
+        followed = list(self._follow(links, site, dates))
+        yield from followed
+        # lists that page only by posting their form back (ASP.NET, page fields)
+        posts = [post for post in self.form_pager.requests(
+            response, callback=self.parse_list, errback=self.failed,
+            meta={"site_id": site.id, "kind": "list"}) if site.owns(post.url)]
+        yield from posts
+        # what the markup already leads to: reports, a CMS pager, a script redirect, a form post
+        found = bool(posts) or bool(reports) or any(link.generated for link in links)
+        yield from self._script_lists(response, site, found, bool(followed))
+
+    def _follow(self, links: Iterable[Link], site: Site,
+                dates: dict[str, str] | None = None) -> Iterator[Request]:
         for link in links:
+            if not site.owns(link.url):
+                continue
             if is_report_title(link.text):
-                yield self._report_request(link.url, site, link.text, dates.get(link.url))
+                yield self._report_request(link.url, site, link.text, (dates or {}).get(link.url))
             elif is_attachment(link.url):
                 continue
             elif link.generated or is_column_title(link.text) or is_pagination_text(link.text):
-                yield self._list_request(link.url, site)
+                yield self._list_request(link.url, site, text=link.text)
+
+    def _script_lists(self, response: TextResponse, site: Site, found: bool,
+                      followed: bool) -> Iterator[Request]:
+        """A list its script fills: its JSON API when the script names it, else a rendering;
+        neither when the markup already leads somewhere (a CMS pager's script names URLs too)."""
+        if found:
+            return
+        apis = [u for u in json_lists.api_urls(response) if site.owns(u)]
+        for url in apis:
+            yield self._api_request(url, site, response.url)
+        if not apis and self.render_budget.wants(response, followed):
+            yield from self._render(response.url, site)
+
+    def _render(self, url: str, site: Site) -> Iterator[Request]:
+        if url in self.rendered:
+            return
+        self.rendered.add(url)
+        if self.render_budget.take(site.id, url):
+            yield rendering.render_request(url, {"site_id": site.id, "kind": "list"},
+                                           callback=self.parse_rendered, errback=self.render_failed)
+        else:  # a list not seen in full: the crawl of this site is not complete
+            self.failed_sites[site.id] = self.failed_sites.get(site.id, 0) + 1
+            self.coverage.cut(site.id, f"rendering of {url}")
+
+    async def parse_rendered(self, response: Response) -> AsyncIterator[Request]:
+        page = response.meta["playwright_page"]
+        site = self.sites[response.meta["site_id"]]
+        started = time.monotonic()
+        try:
+            harvest = await rendering.harvest(page, response.meta.get("api_calls", []),
+                                              self.render_budget.remaining(site.id))
+        finally:
+            await page.close()
+            self.render_budget.spend(site.id, time.monotonic() - started
+                                     + response.meta.get("download_latency", 0.0))
+        for html in harvest.snapshots:
+            dom = HtmlResponse(response.url, body=html.encode("utf-8"), encoding="utf-8")
+            for request in self._follow(page_links(dom), site):
+                yield request
+        for call in dict.fromkeys(harvest.api_calls):  # in order, each call once
+            if site.owns(call.url):
+                yield self._api_request(call.url, site, response.url).replace(
+                    method=call.method, body=call.body or b"",
+                    headers={"Content-Type": call.content_type} if call.content_type else {})
+        for url, label, next_page in harvest.navigations:
+            if site.owns(url):
+                yield (self._list_request(url, site, text=label) if next_page
+                       else self._report_request(url, site, label))
+
+    async def render_failed(self, failure: Failure) -> None:
+        page = failure.request.meta.get("playwright_page")  # type: ignore[attr-defined]
+        if page is not None:
+            await page.close()
+        self.failed(failure)
+
+    def parse_api(self, response: Response) -> Iterator[Request]:
+        """A JSON list: its items' reports, then its next page (until empty, total or repeat)."""
+        data = json_lists.parse_json(response) if isinstance(response, TextResponse) else None
+        if data is None:
+            return
+        site = self.sites[response.meta["site_id"]]
+        page_url = response.meta["page_url"]
+        items = json_lists.list_items(data, page_url)
+        signature = json_lists.signature(items)
+        if signature in self.json_pages:
+            return
+        self.json_pages.add(signature)
+        yield from self._follow([Link(i.url, i.title) for i in items
+                                 if i.url and is_report_title(i.title)], site)
+        next_url = json_lists.next_page(response.url, data, len(items))
+        if next_url and site.owns(next_url):
+            yield self._api_request(next_url, site, page_url)
+        if any(i.url is None and is_report_title(i.title) for i in items):
+            yield from self._render(page_url, site)  # items only its script can open
 
     def parse_report(self, response: Response) -> Iterator[CaptureItem | GoneItem | Request]:
         site_id = response.meta["site_id"]

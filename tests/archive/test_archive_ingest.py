@@ -233,4 +233,4 @@ def test_a_bare_name_is_not_placed_by_a_city_named_elsewhere(archive: Archive) -
                             parsed=report)
     assert result.outcome == "new_report"
     assert archive.conn.execute("SELECT name, aliases FROM agencies").fetchone() == (
-        "宜春市袁州区工业和信息化局", '["宜春市袁州区工信局"]')
+        "宜春市袁州区工业和信息化局", '["宜春市袁州区工信局", "工信局"]')  # the bare form too
