@@ -49,13 +49,15 @@ class FoundTable:
 
 def page_layout(chars: list[Char], edges: list[Edge]) -> tuple[list[TextLine], list[FoundTable]]:
     grids = _grids(edges)
+    boxes = [grid.bbox for grid in grids]  # a property pdfplumber computes on every call
     holders: list[list[Char]] = [[] for _ in grids]
     free: list[Char] = []
     for char in chars:
         x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-        index = next((i for i, grid in enumerate(grids) if _inside(x, y, grid.bbox)), None)
+        index = next((i for i, box in enumerate(boxes) if _inside(x, y, box)), None)
         (free if index is None else holders[index]).append(char)
-    tables = [FoundTable(grid.bbox, _cell_texts(grid, held)) for grid, held in zip(grids, holders)]
+    tables = [FoundTable(box, _cell_texts(grid, held))
+              for grid, box, held in zip(grids, boxes, holders)]
     return lines(free), tables
 
 

@@ -109,20 +109,17 @@ def _read_page(page: pdfium.PdfPage, number: int) -> Page:
 
 def _chars(text_page, left: float, top: float) -> tuple[list[Char], int]:
     count = raw.FPDFText_CountChars(text_page)
-    if count <= 0:
-        return [], 0
+    codes = _codes(text_page, count)
     box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     chars, unmapped = [], 0
-    get_unicode, is_generated = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
-    loose_box, font_size, get_matrix = (raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize,
-                                        raw.FPDFText_GetMatrix)
-    map_error, get_origin = raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetCharOrigin
-    for index in range(count):
-        code = get_unicode(text_page, index)
+    is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
+    loose_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+    font_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
+    for index, code in enumerate(codes):
         # PDFium adds the spaces and line ends it infers (its word spaces come from font
         # metrics and split "第1项" where LibreOffice changes fonts): only printed ones count.
-        if code in _NOT_PRINTED or is_generated(text_page, index) == 1:
+        if code in _NOT_PRINTED or (code == 0x20 and is_generated(text_page, index) == 1):
             continue
         if map_error(text_page, index) == 1:
             unmapped += 1
@@ -133,6 +130,18 @@ def _chars(text_page, left: float, top: float) -> tuple[list[Char], int]:
         chars.append(Char(_HYPHEN if code == _SOFT_HYPHEN else chr(code), origin_x.value - left,
                           box.right - left, top - box.top, top - box.bottom, size))
     return chars, unmapped
+
+
+def _codes(text_page, count: int) -> list[int]:
+    """Every character's code point, in one call when each is one UTF-16 unit (all of CJK's
+    common plane); one call per character otherwise."""
+    if count <= 0:
+        return []
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = raw.FPDFText_GetText(text_page, 0, count, buffer) - 1
+    if written == count and not any(0xD800 <= unit < 0xE000 for unit in buffer[:count]):
+        return buffer[:count]
+    return [raw.FPDFText_GetUnicode(text_page, index) for index in range(count)]
 
 
 def _collect_edges(parent, count_objects, get_object, ctm: tuple, height: float,
