@@ -1,17 +1,21 @@
-"""DOCX -> Document with python-docx, after checking the ZIP is not a bomb or an XML attack.
+"""DOCX -> Document from the package's own XML (lxml), after checking the ZIP is not a bomb
+or an XML attack.
 
-Tables are read from their own XML so that a merged cell appears once: a horizontally merged
-cell is a single w:tc with w:gridSpan, and the rows a vertically merged cell continues into
-carry a w:vMerge continuation that is skipped (python-docx's row.cells would repeat it).
+word/document.xml is read directly: python-docx builds an object for every element and took
+5-10x the time of the XML parse itself (docs/parsers.md gives the measurements). Tables are
+read so that a merged cell appears once: a horizontally merged cell is a single w:tc with
+w:gridSpan, and the rows a vertically merged cell continues into carry a w:vMerge continuation
+that is skipped. The title is the first paragraph in a title or heading style (names from
+word/styles.xml), else the core properties' title.
 """
 from __future__ import annotations
 
+import posixpath
 import zipfile
 import zlib
 from io import BytesIO
+from itertools import islice
 
-import docx
-from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from ..document import Block, Document, Table
@@ -23,32 +27,102 @@ MAX_COMPRESSION_RATIO = 200  # real DOCX XML compresses 5-30x; bombs compress 10
 _RATIO_FLOOR_BYTES = 1024 * 1024  # tiny parts may compress well without harm
 MAX_ENTRIES = 5000
 _DATE_SEARCH_PARAGRAPHS = 20
-_P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
-_SDT_CONTENT, _TCPR, _VMERGE, _VAL = qn("w:sdtContent"), qn("w:tcPr"), qn("w:vMerge"), qn("w:val")
-_T = qn("w:t")
-# A paragraph's text, tracked insertions included (python-docx's Paragraph.text skips runs
-# inside w:ins) and deletions left out (w:delText, and the origin of moved text); tabs and
-# breaks as spaces. Compiled once: python-docx evaluates its XPath afresh for every run.
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _SDT, _TR, _TC, _BODY = (f"{_W}{tag}" for tag in ("p", "tbl", "sdt", "tr", "tc", "body"))
+_SDT_CONTENT, _TCPR, _VMERGE, _VAL = f"{_W}sdtContent", f"{_W}tcPr", f"{_W}vMerge", f"{_W}val"
+_T, _PPR, _PSTYLE = f"{_W}t", f"{_W}pPr", f"{_W}pStyle"
+_NAMESPACES = {"w": _W[1:-1], "dc": "http://purl.org/dc/elements/1.1/",
+               "r": "http://schemas.openxmlformats.org/package/2006/relationships"}
+# A paragraph's text, tracked insertions included and deletions left out (w:delText, and the
+# origin of moved text); tabs and breaks as spaces. Compiled once.
 _TEXT_NODES = etree.XPath(".//w:t[not(ancestor::w:moveFrom)] | .//w:tab | .//w:br | .//w:cr",
-                          namespaces={"w": nsmap["w"]})
+                          namespaces=_NAMESPACES)
+_STYLE_NAMES = etree.XPath("/w:styles/w:style[@w:type='paragraph']", namespaces=_NAMESPACES)
+_CORE_TITLE = etree.XPath("//dc:title/text()", namespaces=_NAMESPACES)
+_RELATIONSHIP = etree.XPath("/r:Relationships/r:Relationship", namespaces=_NAMESPACES)
+_OFFICE_DOCUMENT = "/officeDocument"
+_CORE_PROPERTIES = "/metadata/core-properties"
+_STYLES = "/styles"
+# python-docx's parser settings, kept so the text read is the same: entities are never
+# expanded (check_package refuses a DTD before this), whitespace between tags is dropped.
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
 
 
 def read_docx(data: bytes) -> Document:
     check_package(data)
-    try:
-        word = docx.Document(BytesIO(data))
-    except KeyError as exc:  # a part the package lists is missing from the ZIP
-        raise UnreadableInput(f"docx: broken package, missing part {exc}") from None
-    blocks = _blocks(word.element.body)
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        package = _Package(archive)
+        body = package.xml(package.document).find(_BODY)
+        if body is None:
+            raise UnreadableInput("docx: the document part has no body")
+        blocks = _blocks(body)
+        title = _styled_title(body, package) or document_title(package.core_title())
     warnings = [] if blocks else ["docx: no text in the document body (images only?)"]
-    return Document(blocks=blocks, kind="docx", title=_title(word),
+    return Document(blocks=blocks, kind="docx", title=title,
                     publish_date=_publish_date(blocks), warnings=warnings)
+
+
+class _Package:
+    """The parts this reader needs, found through the package's relationships as Word does;
+    a part a relationship names that is not in the ZIP is a broken package."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        self.names = set(archive.namelist())
+        root = self._targets("", "_rels/.rels")
+        self.document = root.get(_OFFICE_DOCUMENT, "word/document.xml")
+        self.core = root.get(_CORE_PROPERTIES)
+        folder, name = posixpath.split(self.document)
+        self.styles = self._targets(folder, f"{folder}/_rels/{name}.rels").get(_STYLES)
+
+    def xml(self, name: str):
+        if name not in self.names:
+            raise UnreadableInput(f"docx: broken package, missing part '{name}'")
+        try:
+            return etree.fromstring(_part(self.archive, self.archive.getinfo(name)), _PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise UnreadableInput(f"docx: {name} is not well-formed XML ({exc})") from None
+
+    def core_title(self) -> str | None:
+        if not self.core:
+            return None
+        titles = _CORE_TITLE(self.xml(self.core))
+        return str(titles[0]) if titles else None
+
+    def style_names(self) -> dict[str | None, str]:
+        """Paragraph style id -> name; None -> the default paragraph style's name."""
+        if not self.styles:
+            return {}
+        names: dict[str | None, str] = {}
+        for style in _STYLE_NAMES(self.xml(self.styles)):
+            name = style.find(f"{_W}name")
+            names[style.get(f"{_W}styleId")] = name.get(_VAL, "") if name is not None else ""
+            if style.get(f"{_W}default") in ("1", "true", "on"):
+                names.setdefault(None, names[style.get(f"{_W}styleId")])
+        return names
+
+    def _targets(self, folder: str, rels: str) -> dict[str, str]:
+        """Relationship type (its last path segments) -> part name, for one .rels part."""
+        if rels not in self.names:
+            return {}
+        targets = {}
+        for relationship in _RELATIONSHIP(self.xml(rels)):
+            if relationship.get("TargetMode") == "External":
+                continue
+            target = relationship.get("Target", "")
+            part = target[1:] if target.startswith("/") else posixpath.normpath(
+                posixpath.join(folder, target))
+            kind = relationship.get("Type", "")
+            for suffix in (_OFFICE_DOCUMENT, _CORE_PROPERTIES, _STYLES):
+                if kind.endswith(suffix):
+                    targets.setdefault(suffix, part)
+        return targets
 
 
 def check_package(data: bytes) -> None:
     """Refuse ZIP bombs and XML parts with a DTD before any XML parser sees them.
 
-    python-docx parses with resolve_entities=False, so entities are not expanded anyway; a
+    The parts are parsed with resolve_entities=False, so entities are not expanded anyway; a
     DOCX never needs a DTD, and refusing one gives the user a clear reason."""
     try:
         archive = zipfile.ZipFile(BytesIO(data))
@@ -122,12 +196,18 @@ def _cell_text(tc) -> str:
     return clean(" ".join(_paragraph_text(p) for p in tc.iter(_P)))
 
 
-def _title(word) -> str | None:
-    for paragraph in word.paragraphs[:_DATE_SEARCH_PARAGRAPHS]:
-        style = (paragraph.style.name if paragraph.style is not None else "").lower()
-        if (style.startswith(("title", "heading")) or "标题" in style) and clean(paragraph.text):
-            return clean(paragraph.text)
-    return document_title(word.core_properties.title)
+def _styled_title(body, package: _Package) -> str | None:
+    """The first of the opening body paragraphs in a title or heading style ("标题" in
+    Chinese); a paragraph without a known style has the default paragraph style."""
+    paragraphs = list(islice(body.iterchildren(_P), _DATE_SEARCH_PARAGRAPHS))
+    names = package.style_names() if paragraphs else {}
+    for paragraph in paragraphs:
+        style = paragraph.find(f"{_PPR}/{_PSTYLE}")
+        name = names.get(style.get(_VAL) if style is not None else None) or names.get(None, "")
+        text = clean(_paragraph_text(paragraph))
+        if (name.lower().startswith(("title", "heading")) or "标题" in name) and text:
+            return text
+    return None
 
 
 def _publish_date(blocks: list[Block]) -> str | None:
