@@ -20,7 +20,7 @@ from lxml import etree
 
 from ..document import Block, Document, Table
 from ..errors import UnreadableInput
-from .textnorm import clean, document_title, publish_date_in
+from .textnorm import clean, clean_marked, document_title, publish_date_in
 
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200  # real DOCX XML compresses 5-30x; bombs compress 1000x and more
@@ -28,22 +28,54 @@ _RATIO_FLOOR_BYTES = 1024 * 1024  # tiny parts may compress well without harm
 MAX_ENTRIES = 5000
 _DATE_SEARCH_PARAGRAPHS = 20
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_P, _TBL, _SDT, _TR, _TC, _BODY = (f"{_W}{tag}" for tag in ("p", "tbl", "sdt", "tr", "tc", "body"))
-_SDT_CONTENT, _VAL = f"{_W}sdtContent", f"{_W}val"
+_P, _BODY, _VAL = f"{_W}p", f"{_W}body", f"{_W}val"
 _PPR, _PSTYLE = f"{_W}pPr", f"{_W}pStyle"
+_STYLES_CHUNK = 8192  # bytes of the styles part decompressed and parsed at a time
 _STYLE, _TYPE, _NAME, _STYLE_ID, _DEFAULT = (f"{_W}{name}" for name in (
     "style", "type", "name", "styleId", "default"))
 _NAMESPACES = {"w": _W[1:-1], "dc": "http://purl.org/dc/elements/1.1/",
                "r": "http://schemas.openxmlformats.org/package/2006/relationships"}
-# A paragraph's text, tracked insertions included and deletions left out (w:delText, and the
-# origin of moved text); tabs and breaks as spaces (the elements; text comes as strings). One
-# XPath call a paragraph or cell: walking the elements in Python costs 3-5x more.
-_TEXT = ".//w:t[not(ancestor::w:moveFrom)]/text() | .//w:tab | .//w:br | .//w:cr"
-_TEXT_NODES = etree.XPath(_TEXT, namespaces=_NAMESPACES)
-_TABLE_NODES = etree.XPath(f".//w:tr | .//w:tc | .//w:p | {_TEXT}", namespaces=_NAMESPACES)
-# A w:vMerge without val="restart" continues the merged cell above it: that cell is not there.
-_CONTINUED_CELLS = etree.XPath("./w:tr/w:tc[w:tcPr[1]/w:vMerge[1][not(@w:val='restart')]]",
-                               namespaces=_NAMESPACES)
+# Private-use characters mark boundaries in the text the stylesheet writes; any already in
+# the document are removed first (from its UTF-8 bytes, before parsing).
+_BREAK, _CELL_END, _ROW_END, _TABLE_START, _TABLE_END = _MARKS = "\ue000\ue001\ue002\ue003\ue004"
+_MARK_BYTES = tuple(mark.encode() for mark in _MARKS)
+
+
+def _marked_text_xslt() -> etree.XSLT:
+    """The body's paragraphs between _BREAK marks and its tables as _TABLE_START, cells each
+    ended by _CELL_END and rows by _ROW_END, _TABLE_END; content controls (w:sdt) give their
+    content. Text is w:t's, tracked insertions included and deletions left out (w:delText,
+    and the origin of moved text: w:moveFrom); tabs and breaks are spaces. A table's own rows
+    and cells only (ones wrapped in a content control are not read), and the cells a vertical
+    merge continues (w:vMerge without val="restart") are left out: a merged cell appears once.
+    Inside a cell, every paragraph (a nested table's too) starts with a space."""
+    def mark(character: str) -> str:
+        return f"&#x{ord(character):X};"
+
+    text_rules = "".join(f"""
+<xsl:template match="w:t" mode="{mode}"><xsl:value-of select="."/></xsl:template>
+<xsl:template match="w:tab|w:br|w:cr" mode="{mode}"><xsl:text> </xsl:text></xsl:template>
+<xsl:template match="w:moveFrom|text()" mode="{mode}"/>""" for mode in ("paragraph", "cell"))
+    return etree.XSLT(etree.XML(f"""\
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:w="{_W[1:-1]}">
+<xsl:output method="text" encoding="UTF-8"/>
+<xsl:template match="/"><xsl:apply-templates select="w:document/w:body/*"/></xsl:template>
+<xsl:template match="w:p">{mark(_BREAK)}<xsl:apply-templates mode="paragraph"/>{mark(_BREAK)}</xsl:template>
+<xsl:template match="w:sdt"><xsl:apply-templates select="w:sdtContent/*"/></xsl:template>
+<xsl:template match="w:tbl">{mark(_TABLE_START)}<xsl:apply-templates select="w:tr" mode="row"/>{mark(_TABLE_END)}</xsl:template>
+<xsl:template match="*"/>
+<xsl:template match="w:tr" mode="row"><xsl:apply-templates select="w:tc" mode="row"/>{mark(_ROW_END)}</xsl:template>
+<xsl:template match="w:tc" mode="row"><xsl:apply-templates mode="cell"/>{mark(_CELL_END)}</xsl:template>
+<xsl:template match="w:tc[w:tcPr[1]/w:vMerge[1][not(@w:val='restart')]]" mode="row"/>
+<xsl:template match="w:p" mode="cell"><xsl:text> </xsl:text><xsl:apply-templates mode="cell"/></xsl:template>
+{text_rules}
+</xsl:stylesheet>"""))
+
+
+_AS_MARKED_TEXT = _marked_text_xslt()
+# A paragraph's text for the title, read as the stylesheet reads it (see _marked_text_xslt).
+_TEXT_NODES = etree.XPath(".//w:t[not(ancestor::w:moveFrom)]/text() | .//w:tab | .//w:br | .//w:cr",
+                          namespaces=_NAMESPACES)
 _CORE_TITLE = etree.XPath("//dc:title/text()", namespaces=_NAMESPACES)
 _RELATIONSHIP = etree.XPath("/r:Relationships/r:Relationship", namespaces=_NAMESPACES)
 _OFFICE_DOCUMENT = "/officeDocument"
@@ -58,10 +90,11 @@ def read_docx(data: bytes) -> Document:
     check_package(data)
     with zipfile.ZipFile(BytesIO(data)) as archive:
         package = _Package(archive)
-        body = package.xml(package.document).find(_BODY)
+        document = package.xml(package.document, without=_MARK_BYTES)
+        body = document.find(_BODY)
         if body is None:
             raise UnreadableInput("docx: the document part has no body")
-        blocks = _blocks(body)
+        blocks = _blocks(document)
         title = _styled_title(body, package) or document_title(package.core_title())
     warnings = [] if blocks else ["docx: no text in the document body (images only?)"]
     return Document(blocks=blocks, kind="docx", title=title,
@@ -81,11 +114,16 @@ class _Package:
         folder, name = posixpath.split(self.document)
         self.styles = self._targets(folder, f"{folder}/_rels/{name}.rels").get(_STYLES)
 
-    def xml(self, name: str):
+    def xml(self, name: str, without: tuple[bytes, ...] = ()):
+        """The part parsed; `without`: byte strings taken out of it first."""
         if name not in self.names:
             raise UnreadableInput(f"docx: broken package, missing part '{name}'")
+        data = _part(self.archive, self.archive.getinfo(name))
+        for unwanted in without:
+            if unwanted in data:
+                data = data.replace(unwanted, b"")
         try:
-            root = etree.fromstring(_part(self.archive, self.archive.getinfo(name)), _PARSER)
+            root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as exc:
             raise UnreadableInput(f"docx: {name} is not well-formed XML ({exc})") from None
         # Entities are never expanded (resolve_entities=False, no_network) and a DOCX never
@@ -112,23 +150,31 @@ class _Package:
         if self.styles not in self.names:
             raise UnreadableInput(f"docx: broken package, missing part '{self.styles}'")
         names: dict[str | None, str] = {}
+        parser = etree.XMLPullParser(events=("end",), tag=_STYLE, resolve_entities=False,
+                                     no_network=True)
         try:
             with self.archive.open(self.styles) as stream:
-                for _, style in etree.iterparse(stream, tag=_STYLE, resolve_entities=False,
-                                                no_network=True):
-                    if style.getroottree().docinfo.doctype:
-                        raise UnreadableInput(f"docx: {self.styles} declares a DTD "
-                                              "(refused: XML entity attack)")
-                    if style.get(_TYPE) == "paragraph":
-                        name = style.find(_NAME)
-                        names[style.get(_STYLE_ID)] = name.get(_VAL, "") if name is not None else ""
-                        if style.get(_DEFAULT) in ("1", "true", "on"):
-                            names.setdefault(None, names[style.get(_STYLE_ID)])
+                while chunk := stream.read(_STYLES_CHUNK):
+                    parser.feed(chunk)
+                    for _, style in parser.read_events():
+                        if not names and style.getroottree().docinfo.doctype:
+                            raise UnreadableInput(f"docx: {self.styles} declares a DTD "
+                                                  "(refused: XML entity attack)")
+                        self._name_style(style, names)
                     if None in names and wanted <= names.keys():
                         break
         except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise UnreadableInput(f"docx: {self.styles} cannot be read ({exc})") from None
         return names
+
+    @staticmethod
+    def _name_style(style, names: dict[str | None, str]) -> None:
+        if style.get(_TYPE) != "paragraph":
+            return
+        name = style.find(_NAME)
+        names[style.get(_STYLE_ID)] = name.get(_VAL, "") if name is not None else ""
+        if style.get(_DEFAULT) in ("1", "true", "on"):
+            names.setdefault(None, names[style.get(_STYLE_ID)])
 
     def _targets(self, folder: str, rels: str) -> dict[str, str]:
         """Relationship type (its last path segments) -> part name, for one .rels part."""
@@ -182,62 +228,29 @@ def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         raise UnreadableInput(f"docx: corrupt ZIP archive ({exc})") from None
 
 
-def _blocks(container) -> list[Block]:
+def _blocks(document) -> list[Block]:
+    """The body as text with boundary marks (one XSLT pass, in C), whitespace cleaned in one
+    pass, split back into paragraphs and tables."""
+    text = clean_marked(str(_AS_MARKED_TEXT(document.getroottree())))
     blocks: list[Block] = []
-    for child in container.iterchildren():
-        if child.tag == _P:
-            if text := clean(_paragraph_text(child)):
-                blocks.append(text)
-        elif child.tag == _TBL:
-            blocks.append(Table(_rows(child)))
-        elif child.tag == _SDT:  # a content control: its content sits in w:sdtContent
-            for content in child.iterchildren(_SDT_CONTENT):
-                blocks.extend(_blocks(content))
+    for index, part in enumerate(text.split(_TABLE_START)):
+        if index:
+            table_text, _, part = part.partition(_TABLE_END)
+            blocks.append(_table(table_text))
+        blocks.extend(line for piece in part.split(_BREAK) if (line := piece.strip()))
     return blocks
+
+
+def _table(text: str) -> Table:
+    rows = []
+    for row_text in text.split(_ROW_END):
+        if cells := row_text.split(_CELL_END)[:-1]:
+            rows.append([cell.strip() for cell in cells])
+    return Table(rows)
 
 
 def _paragraph_text(paragraph) -> str:
     return "".join(node if isinstance(node, str) else " " for node in _TEXT_NODES(paragraph))
-
-
-def _rows(table) -> list[list[str]]:
-    """Each row's cells, merged continuations left out: one walk over the table's rows, cells,
-    paragraphs and text in document order (one XPath call; a call per cell costs 3x more). A
-    cell's paragraphs, nested tables' included, are joined by a space."""
-    continued = set(_CONTINUED_CELLS(table))
-    rows: list[list[str]] = []
-    row: list[str] | None = None
-    cell: list[str] | None = None  # the text of the cell being read; None: text not kept
-    current = None
-    for node in _TABLE_NODES(table):
-        if isinstance(node, str):
-            if cell is not None:
-                cell.append(node)
-            continue
-        tag = node.tag
-        if tag == _TR or tag == _TC:
-            direct = node.getparent() is table if tag == _TR else \
-                node.getparent().getparent() is table
-            if direct or current is None or current not in node.iterancestors(_TC):
-                if cell is not None:
-                    row.append(clean("".join(cell)))
-                cell = None
-                if tag == _TR:
-                    if row:
-                        rows.append(row)
-                    row = [] if direct else None
-                elif direct and row is not None:
-                    current = node  # a continued merge is read past, its text not kept
-                    cell = None if node in continued else []
-                if not direct:
-                    current = None
-        elif cell is not None:  # a paragraph starts, a tab or a break: a space
-            cell.append(" ")
-    if cell is not None:
-        row.append(clean("".join(cell)))
-    if row:
-        rows.append(row)
-    return rows
 
 
 def _styled_title(body, package: _Package) -> str | None:

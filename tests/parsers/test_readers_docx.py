@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from parsers.document import Table
 from parsers.errors import UnreadableInput
 from parsers.readers import read
 from parsers.readers import docx as docx_reader
@@ -187,5 +188,5 @@ _NESTED = f"<w:tbl><w:tr>{_tc('n1')}{_tc('n2')}</w:tr></w:tbl>"
 def test_table_rows_from_the_xml(rows_xml: str, rows: list[list[str]]) -> None:
     from lxml import etree
 
-    table = etree.fromstring(f"<w:body {_W}><w:tbl>{rows_xml}</w:tbl></w:body>")[0]
-    assert docx_reader._rows(table) == rows
+    document = etree.fromstring(f"<w:document {_W}><w:body><w:tbl>{rows_xml}</w:tbl></w:body></w:document>")
+    assert docx_reader._blocks(document) == [Table(rows)]
