@@ -11,17 +11,15 @@ others make the page's text lines.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass
 
-from pdfplumber.table import (
-    Table as CellGrid, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges,
-)
+from pdfplumber.table import Table as CellGrid, cells_to_tables, edges_to_intersections, merge_edges
 
 from .pdf_pdfium import Char, Edge
 
 _TOLERANCE = 3.0  # points: pdfplumber's default snap, join, intersection and text tolerances
 _MIN_EDGE = 3.0  # shorter ruling pieces (after joining) are no part of a grid
-_PREFILTER_EDGE = 1.0
 # pdfplumber starts a word after a gap over 3 pt, and float noise decides a gap of exactly
 # 3 pt, a browser's word space in 12 pt type: counted as a gap here.
 _WORD_GAP = _TOLERANCE - 0.01
@@ -67,14 +65,52 @@ def _inside(x: float, y: float, bbox: tuple[float, float, float, float]) -> bool
 
 
 def _grids(edges: list[Edge]) -> list[CellGrid]:
-    pieces = [e.as_dict() for e in edges
-              if (e.x1 - e.x0 if e.orientation == "h" else e.bottom - e.top) >= _PREFILTER_EDGE]
-    if not pieces:
+    if not edges:  # pieces under 1 pt were left out when they were read
         return []
-    merged = merge_edges(pieces, _TOLERANCE, _TOLERANCE, _TOLERANCE, _TOLERANCE)
+    merged = merge_edges(edges, _TOLERANCE, _TOLERANCE, _TOLERANCE, _TOLERANCE)
     merged = [e for e in merged if e["width" if e["orientation"] == "h" else "height"] >= _MIN_EDGE]
     cells = intersections_to_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE))
     return [CellGrid(None, group) for group in cells_to_tables(cells)]
+
+
+Point = tuple[float, float]
+
+
+def intersections_to_cells(intersections: dict[Point, dict[str, list[dict]]]) -> list[tuple]:
+    """pdfplumber.table.intersections_to_cells, same cells in the same order, without its
+    quadratic scans: for every point it searched all later points for those below and to the
+    right, and built the sets of the edges through two points on every test (a third of a
+    Chromium-printed page's read). Here both are looked up in indexes made once."""
+    points = sorted(intersections)
+    through = {point: ({(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges["v"]},
+                       {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges["h"]})
+               for point, edges in intersections.items()}
+    column: dict[float, list[Point]] = defaultdict(list)  # points by x, top to bottom
+    row: dict[float, list[Point]] = defaultdict(list)  # points by y, left to right
+    for point in points:
+        column[point[0]].append(point)
+        row[point[1]].append(point)
+
+    def connects(p1: Point, p2: Point) -> bool:
+        return bool((p1[0] == p2[0] and through[p1][0] & through[p2][0])
+                    or (p1[1] == p2[1] and through[p1][1] & through[p2][1]))
+
+    def smallest_cell(point: Point) -> tuple | None:
+        below = column[point[0]]
+        right = row[point[1]]
+        for below_point in below[below.index(point) + 1:]:
+            if not connects(point, below_point):
+                continue
+            for right_point in right[right.index(point) + 1:]:
+                if not connects(point, right_point):
+                    continue
+                corner = (right_point[0], below_point[1])
+                if corner in through and connects(corner, right_point) \
+                        and connects(corner, below_point):
+                    return (point[0], point[1], corner[0], corner[1])
+        return None
+
+    return [cell for point in points[:-1] if (cell := smallest_cell(point))]
 
 
 def _cell_texts(grid: CellGrid, chars: list[Char]) -> list[list[str]]:

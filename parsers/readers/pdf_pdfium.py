@@ -48,19 +48,18 @@ class Char:
     size: float  # font size as printed (the text matrix's scale included)
 
 
-@dataclass(slots=True)
-class Edge:
-    """A horizontal ("h") or vertical ("v") ruling piece in pdfplumber's edge form."""
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    orientation: str
+# A horizontal ("h") or vertical ("v") ruling piece, in the form pdfplumber's table finder
+# takes: x0, x1, top, bottom, width, height, orientation.
+Edge = dict
+_PREFILTER_EDGE = 1.0  # points: pdfplumber's table finder drops shorter pieces first
 
-    def as_dict(self) -> dict:
-        return {"x0": self.x0, "x1": self.x1, "top": self.top, "bottom": self.bottom,
-                "width": self.x1 - self.x0, "height": self.bottom - self.top,
-                "orientation": self.orientation, "object_type": "edge"}
+
+def _edge(x0: float, x1: float, top: float, bottom: float, orientation: str) -> Edge | None:
+    width, height = x1 - x0, bottom - top
+    if (width if orientation == "h" else height) < _PREFILTER_EDGE:
+        return None
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": width, "height": height,
+            "orientation": orientation}
 
 
 @dataclass
@@ -139,9 +138,12 @@ def _codes(text_page, count: int) -> list[int]:
         return []
     buffer = (ctypes.c_ushort * (count + 1))()
     written = raw.FPDFText_GetText(text_page, 0, count, buffer) - 1
-    if written == count and not any(0xD800 <= unit < 0xE000 for unit in buffer[:count]):
-        return buffer[:count]
-    return [raw.FPDFText_GetUnicode(text_page, index) for index in range(count)]
+    if written != count or any(0xD800 <= unit < 0xE000 for unit in buffer[:count]):
+        return [raw.FPDFText_GetUnicode(text_page, index) for index in range(count)]
+    codes = buffer[:count]
+    # The text writes a hyphen ending a line as U+FFFE, where the character itself is U+0002.
+    return [raw.FPDFText_GetUnicode(text_page, index) if code == 0xFFFE else code
+            for index, code in enumerate(codes)] if 0xFFFE in codes else codes
 
 
 def _collect_edges(parent, count_objects, get_object, ctm: tuple, height: float,
@@ -215,19 +217,16 @@ def _subpath_edges(shape: str, points: list[tuple[float, float]], edges: list[Ed
         shape, points = shape[:-2] + "h", points[:-2] + points[-1:]
     if shape in ("ml", "mlh"):
         (x0, y0), (x1, y1) = points[0], points[1]
-        edges.append(Edge(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1),
-                          "h" if y0 == y1 else "v"))
-        return
-    if shape in ("mlllh", "mllll") and _is_rectangle(points):
+        found = [_edge(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), "h" if y0 == y1 else "v")]
+    elif shape in ("mlllh", "mllll") and _is_rectangle(points):
         (x0, y0), (x1, y1) = points[0], points[2]
         left, right, top, bottom = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
-        edges.extend((Edge(left, right, top, top, "h"), Edge(left, right, bottom, bottom, "h"),
-                      Edge(left, left, top, bottom, "v"), Edge(right, right, top, bottom, "v")))
-        return
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
-        if x0 == x1 or y0 == y1:
-            edges.append(Edge(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1),
-                              "v" if x0 == x1 else "h"))
+        found = [_edge(left, right, top, top, "h"), _edge(left, right, bottom, bottom, "h"),
+                 _edge(left, left, top, bottom, "v"), _edge(right, right, top, bottom, "v")]
+    else:
+        found = [_edge(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), "v" if x0 == x1 else "h")
+                 for (x0, y0), (x1, y1) in zip(points, points[1:]) if x0 == x1 or y0 == y1]
+    edges.extend(edge for edge in found if edge is not None)
 
 
 def _is_rectangle(points: list[tuple[float, float]]) -> bool:

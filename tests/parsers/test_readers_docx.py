@@ -65,6 +65,20 @@ def test_tracked_changes_read_as_accepted() -> None:
     assert read(out.getvalue(), DOCX_TYPE).blocks == ["一、总体情况", "共"]
 
 
+def test_marker_characters_in_the_text_do_not_split_it() -> None:
+    """The reader marks paragraph and cell ends with private-use characters: ones already in
+    the document are dropped, not read as boundaries."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、总体\ue000情况\ue003")
+    document.add_table(rows=1, cols=2).rows[0].cells[0].text = "行政\ue001许可"
+    out = io.BytesIO()
+    document.save(out)
+    blocks = read(out.getvalue(), DOCX_TYPE).blocks
+    assert blocks == ["一、总体情况", Table([["行政许可", ""]])]
+
+
 @pytest.mark.parametrize(("core_title", "title"), [
     ("樟树市工信局2023年政府信息公开工作年度报告", "樟树市工信局2023年政府信息公开工作年度报告"),
     ("2023年报.docx", None), ("Microsoft Word - 年报.doc", None), ("", None)])

@@ -127,3 +127,46 @@ def test_truncated_seed_pdf_is_a_parse_error_or_a_document() -> None:
         except (UnreadableInput, NeedsOCR):
             continue
         assert all(isinstance(b, (str, Table)) for b in document.blocks)
+
+
+def test_cells_from_ruling_lines_are_pdfplumbers() -> None:
+    """The indexed intersections_to_cells gives pdfplumber's cells, in its order, on ruled
+    grids with missing and partial lines (merged cells, open sides)."""
+    import random
+
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells
+
+    from parsers.readers.pdf_layout import intersections_to_cells as indexed
+
+    rng = random.Random(14)
+    for _ in range(200):
+        xs = sorted(rng.sample(range(0, 400, 10), rng.randint(2, 9)))
+        ys = sorted(rng.sample(range(0, 400, 10), rng.randint(2, 9)))
+        edges = []
+        for y in ys:
+            a, b = sorted(rng.sample(xs, 2)) if rng.random() < 0.3 else (xs[0], xs[-1])
+            edges.append({"x0": a, "x1": b, "top": y, "bottom": y, "orientation": "h"})
+        for x in xs:
+            a, b = sorted(rng.sample(ys, 2)) if rng.random() < 0.3 else (ys[0], ys[-1])
+            edges.append({"x0": x, "x1": x, "top": a, "bottom": b, "orientation": "v"})
+        intersections = edges_to_intersections(edges, 3, 3)
+        assert indexed(intersections) == intersections_to_cells(intersections)
+
+
+def test_hyphen_ending_a_line_is_kept() -> None:
+    """PDFium reports a hyphen at a line's end as a soft hyphen (U+0002, U+FFFE in its text):
+    printed, it is a hyphen, as in a URL broken over two lines."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = BytesIO()
+    page = canvas.Canvas(out)
+    page.setFont("STSong-Light", 12)
+    page.drawString(72, 700, "政府信息公开网址为：http://gxj.yichun.gov.cn/xxgk-")
+    page.drawString(72, 684, "show-61584.html，如需了解更多政府信息，请登录查询。")
+    page.showPage()
+    page.save()
+    text = "".join(read(out.getvalue()).paragraphs())
+    assert "xxgk-" in text and "show-61584" in text
