@@ -29,14 +29,12 @@ _WORD_GAP = _TOLERANCE - 0.01
 class TextLine:
     chars: list[Char]  # printed characters, left to right (no whitespace)
     text: str  # words joined by one space
+    top: float = 0.0  # of its highest character
+    x1: float = 0.0  # its right end
 
-    @property
-    def top(self) -> float:
-        return min(char.top for char in self.chars)
-
-    @property
-    def x1(self) -> float:
-        return max(char.x1 for char in self.chars)
+    def __post_init__(self) -> None:
+        self.top = min(char.top for char in self.chars)
+        self.x1 = max(char.x1 for char in self.chars)
 
 
 @dataclass

@@ -159,7 +159,7 @@ def _collect_edges(parent, count_objects, get_object, ctm: tuple, height: float,
 
 
 def _matrix(obj) -> tuple:
-    m = raw.FS_MATRIX()
+    m = _SCRATCH_MATRIX
     raw.FPDFPageObj_GetMatrix(obj, m)
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
@@ -172,44 +172,53 @@ def _times(m: tuple, n: tuple) -> tuple:
             e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
 
 
+# Out-parameters reused by every call (PDFium runs under LOCK): allocating ctypes objects for
+# each of a page's thousand paths cost more than the calls.
+_SCRATCH_MATRIX = raw.FS_MATRIX()
+_FILL_MODE, _STROKE = ctypes.c_int(), ctypes.c_int()
+_X, _Y = ctypes.c_float(), ctypes.c_float()
+
+
 def _path_edges(path, ctm: tuple, height: float, edges: list[Edge]) -> None:
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    raw.FPDFPath_GetDrawMode(path, fill_mode, stroke)
-    if not fill_mode.value and not stroke.value:  # a clipping path: nothing is painted
+    raw.FPDFPath_GetDrawMode(path, _FILL_MODE, _STROKE)
+    if not _FILL_MODE.value and not _STROKE.value:  # a clipping path: nothing is painted
         return
     for shape, points in _subpaths(path, ctm, height):
         _subpath_edges(shape, points, edges)
 
 
-def _subpaths(path, ctm: tuple, height: float) -> Iterator[tuple[str, list[tuple[float, float]]]]:
+def _subpaths(path, ctm: tuple, height: float) -> list[tuple[str, list[tuple[float, float]]]]:
     """Each subpath as pdfminer sees it: its operators ("m", "l", "c", "h") and end points,
     page coordinates measured from the top."""
     a, b, c, d, e, f = ctm
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y = _X, _Y
+    get_segment, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetType
+    get_point, get_close = raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetClose
+    found: list[tuple[str, list[tuple[float, float]]]] = []
     shape, points, bezier = "", [], 0
     for index in range(raw.FPDFPath_CountSegments(path)):
-        segment = raw.FPDFPath_GetPathSegment(path, index)
-        kind = raw.FPDFPathSegment_GetType(segment)
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f))
-        if kind == _MOVETO:
-            if shape:
-                yield shape, points
-            shape, points, bezier = "m", [point], 0
-            continue
+        segment = get_segment(path, index)
+        kind = get_type(segment)
         if kind == _BEZIERTO:  # PDFium lists a curve's two control points and its end
             bezier += 1
             if bezier % 3:
                 continue
-            shape += "c"
-        else:
-            shape += "l"
+        get_point(segment, x, y)
+        px, py = x.value, y.value
+        point = (a * px + c * py + e, height - (b * px + d * py + f))
+        if kind == _MOVETO:
+            if shape:
+                found.append((shape, points))
+            shape, points, bezier = "m", [point], 0
+            continue
+        shape += "c" if kind == _BEZIERTO else "l"
         points.append(point)
-        if raw.FPDFPathSegment_GetClose(segment):
+        if get_close(segment):
             shape += "h"
             points.append(points[0])
     if shape:
-        yield shape, points
+        found.append((shape, points))
+    return found
 
 
 def _subpath_edges(shape: str, points: list[tuple[float, float]], edges: list[Edge]) -> None:
