@@ -11,9 +11,11 @@ word/styles.xml), else the core properties' title.
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 import zlib
 from io import BytesIO
+from collections.abc import Iterator
 from itertools import islice
 
 from lxml import etree
@@ -31,6 +33,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _BODY, _VAL = f"{_W}p", f"{_W}body", f"{_W}val"
 _PPR, _PSTYLE = f"{_W}pPr", f"{_W}pStyle"
 _STYLES_CHUNK = 8192  # bytes of the styles part decompressed and parsed at a time
+_STYLES_SKIP_LIMIT = 65536
 _STYLE, _TYPE, _NAME, _STYLE_ID, _DEFAULT = (f"{_W}{name}" for name in (
     "style", "type", "name", "styleId", "default"))
 _NAMESPACES = {"w": _W[1:-1], "dc": "http://purl.org/dc/elements/1.1/",
@@ -38,7 +41,8 @@ _NAMESPACES = {"w": _W[1:-1], "dc": "http://purl.org/dc/elements/1.1/",
 # Private-use characters mark boundaries in the text the stylesheet writes; any already in
 # the document are removed first (from its UTF-8 bytes, before parsing).
 _BREAK, _CELL_END, _ROW_END, _TABLE_START, _TABLE_END = _MARKS = "\ue000\ue001\ue002\ue003\ue004"
-_MARK_BYTES = tuple(mark.encode() for mark in _MARKS)
+# Their UTF-8 bytes: EE 80 80-84 (one regex pass; five substring scans took 0.1 ms a document).
+_MARK_BYTES = re.compile(b"\xee\x80[\x80-\x84]")
 
 
 def _marked_text_xslt() -> etree.XSLT:
@@ -87,8 +91,7 @@ _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_net
 
 
 def read_docx(data: bytes) -> Document:
-    check_package(data)
-    with zipfile.ZipFile(BytesIO(data)) as archive:
+    with _checked_archive(data) as archive:
         package = _Package(archive)
         document = package.xml(package.document, without=_MARK_BYTES)
         body = document.find(_BODY)
@@ -114,14 +117,13 @@ class _Package:
         folder, name = posixpath.split(self.document)
         self.styles = self._targets(folder, f"{folder}/_rels/{name}.rels").get(_STYLES)
 
-    def xml(self, name: str, without: tuple[bytes, ...] = ()):
-        """The part parsed; `without`: byte strings taken out of it first."""
+    def xml(self, name: str, without: re.Pattern[bytes] | None = None):
+        """The part parsed; `without`: bytes taken out of it first."""
         if name not in self.names:
             raise UnreadableInput(f"docx: broken package, missing part '{name}'")
         data = _part(self.archive, self.archive.getinfo(name))
-        for unwanted in without:
-            if unwanted in data:
-                data = data.replace(unwanted, b"")
+        if without is not None and without.search(data):
+            data = without.sub(b"", data)
         try:
             root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as exc:
@@ -154,7 +156,7 @@ class _Package:
                                      no_network=True)
         try:
             with self.archive.open(self.styles) as stream:
-                while chunk := stream.read(_STYLES_CHUNK):
+                for chunk in _from_first_style(stream):
                     parser.feed(chunk)
                     for _, style in parser.read_events():
                         if not names and style.getroottree().docinfo.doctype:
@@ -197,28 +199,61 @@ class _Package:
 def check_package(data: bytes) -> None:
     """Refuse ZIP bombs and ZIP archives that are not Word documents before any part is read.
     (A part with a DTD is refused when it is parsed: _Package.xml.)"""
+    _checked_archive(data).close()
+
+
+def _checked_archive(data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except zipfile.BadZipFile:
         raise UnreadableInput("docx: not a valid ZIP archive") from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise UnreadableInput(f"docx: {len(infos)} ZIP entries, over the {MAX_ENTRIES} limit")
-        total = sum(info.file_size for info in infos)
-        if total > MAX_UNCOMPRESSED_BYTES:
-            raise UnreadableInput(f"docx: {total} bytes uncompressed, over the "
-                                  f"{MAX_UNCOMPRESSED_BYTES}-byte limit (ZIP bomb?)")
-        for info in infos:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > _RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
-                raise UnreadableInput(f"docx: {info.filename} compresses {ratio:.0f}:1, "
-                                      f"over the {MAX_COMPRESSION_RATIO}:1 limit (ZIP bomb?)")
-        names = set(archive.namelist())
-        if "word/document.xml" not in names:
-            raise UnreadableInput("docx: an OFD document (GB/T 33190), not supported"
-                                  if "OFD.xml" in names else
-                                  "docx: ZIP archive is not a Word document (no word/document.xml)")
+    try:
+        _check_entries(archive)
+    except UnreadableInput:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_entries(archive: zipfile.ZipFile) -> None:
+    infos = archive.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise UnreadableInput(f"docx: {len(infos)} ZIP entries, over the {MAX_ENTRIES} limit")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise UnreadableInput(f"docx: {total} bytes uncompressed, over the "
+                              f"{MAX_UNCOMPRESSED_BYTES}-byte limit (ZIP bomb?)")
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise UnreadableInput(f"docx: {info.filename} compresses {ratio:.0f}:1, "
+                                  f"over the {MAX_COMPRESSION_RATIO}:1 limit (ZIP bomb?)")
+    names = set(archive.namelist())
+    if "word/document.xml" not in names:
+        raise UnreadableInput("docx: an OFD document (GB/T 33190), not supported"
+                              if "OFD.xml" in names else
+                              "docx: ZIP archive is not a Word document (no word/document.xml)")
+
+
+def _from_first_style(stream) -> Iterator[bytes]:
+    """The styles part's bytes in chunks, less what lies between its root's start tag and the
+    first w:style (the document defaults and the latent-style table, two thirds of what comes
+    before the paragraph styles) when both are found in its first 64 KB as Word writes them."""
+    head = b""
+    while chunk := stream.read(_STYLES_CHUNK):
+        head += chunk
+        root = head.find(b"<w:styles")
+        root_end = head.find(b">", root) if root >= 0 else -1
+        first = head.find(b"<w:style ", root_end) if root_end >= 0 else -1
+        if first >= 0 or len(head) > _STYLES_SKIP_LIMIT:
+            yield head[: root_end + 1] + head[first:] if first >= 0 else head
+            break
+    else:
+        if head:
+            yield head
+        return
+    while chunk := stream.read(_STYLES_CHUNK):
+        yield chunk
 
 
 def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
