@@ -18,10 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 CACHE_ROOT = Path(tempfile.gettempdir()) / "nianbao-reader-corpus"
-CHROMIUM = "/usr/bin/chromium"
-_CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                   "--disable-background-networking", "--disable-component-update",
-                   "--disable-sync", "--no-pdf-header-footer"]
 _LONG_ROWS = 90
 
 
@@ -57,15 +53,15 @@ def _builders(kinds: tuple[str, ...]) -> dict[str, Callable[[], bytes | None]]:
             builders[f"pdf/reportlab-ruled/{n}"] = lambda s=seed: fb.to_pdf(s)
             builders[f"pdf/reportlab-unruled/{n}"] = lambda s=seed: fb.to_pdf(s, ruled=False)
             builders[f"pdf/replica/{n}"] = lambda n=n: documents._build_pdf(_seed_text(n))
-            builders[f"pdf/chromium/{n}"] = lambda s=seed: _chromium_pdf(fb.to_html(s).encode())
-            builders[f"pdf/chromium-no-tounicode/{n}"] = \
-                lambda s=seed: _without_tounicode(_chromium_pdf(fb.to_html(s).encode()))
+            builders[f"pdf/chromium/{n}"] = lambda s=seed: fb.chromium_pdf(fb.to_html(s).encode())
+            builders[f"pdf/chromium-no-tounicode/{n}"] = lambda s=seed: _without_tounicode(
+                fb.chromium_pdf(fb.to_html(s).encode()))
             builders[f"pdf/libreoffice/{n}"] = lambda s=seed: _libreoffice_pdf(fb.to_docx(s))
     if "pdf" in kinds:
         builders["pdf/reportlab-no-title-metadata"] = \
             lambda: fb.to_pdf(seeds[SEED_FILES[2]], title_metadata=False)
         builders["pdf/reportlab-long-table"] = lambda: fb.to_pdf_long_table(rows=80, repeat_rows=2)
-        builders["pdf/chromium-long-table"] = lambda: _chromium_pdf(_long_table_html())
+        builders["pdf/chromium-long-table"] = lambda: fb.chromium_pdf(_long_table_html())
         builders["pdf/libreoffice-long-table"] = lambda: _libreoffice_pdf(_long_table_docx())
         for cut in (3, 2):
             builders[f"pdf/truncated-1-{cut}"] = \
@@ -112,19 +108,6 @@ def _long_table_docx() -> bytes:
     return out.getvalue()
 
 
-def _chromium_pdf(html: bytes) -> bytes | None:
-    if not Path(CHROMIUM).exists():
-        return None
-    with tempfile.TemporaryDirectory(prefix="nianbao-corpus-") as tmp:
-        page = Path(tmp) / "page.html"
-        page.write_bytes(html)
-        out = Path(tmp) / "page.pdf"
-        subprocess.run([CHROMIUM, *_CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile",
-                        f"--print-to-pdf={out}", page.as_uri()],
-                       check=True, capture_output=True, timeout=120)
-        return out.read_bytes()
-
-
 def _libreoffice_pdf(docx_bytes: bytes) -> bytes | None:
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     if binary is None:
@@ -139,6 +122,6 @@ def _libreoffice_pdf(docx_bytes: bytes) -> bytes | None:
 
 
 def _without_tounicode(data: bytes | None) -> bytes | None:
-    """The same PDF with its fonts' ToUnicode maps unlinked: the key is renamed in place (same
-    length, so the cross-reference offsets stay right), as in PDFs whose producer left them out."""
-    return None if data is None else data.replace(b"/ToUnicode", b"/ToUnicodX")
+    from tests.parsers.fixture_builders import without_tounicode
+
+    return None if data is None else without_tounicode(data)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 
 from ..document import Block, Document, Table
@@ -60,7 +60,7 @@ class _TablePart:
 def read_pdf(data: bytes) -> Document:
     try:
         with pdf_pdfium.LOCK:
-            title, page_count, flow = _read(data)
+            title, page_count, flow, unreadable = _read(data)
     except PdfiumError as exc:
         raise UnreadableInput(_reason(exc)) from None
     if _text_chars(flow) < _MIN_TEXT_CHARS:
@@ -70,26 +70,37 @@ def read_pdf(data: bytes) -> Document:
     else:
         blocks = _paragraphs(flow)
     lines = [item for item in flow if isinstance(item, _Line)]
+    warnings = _textless_pages(flow, page_count)
+    if unreadable:
+        warnings.append(f"pdf: {unreadable} characters in fonts that give no Unicode for them "
+                        "(left out: the text around them is incomplete)")
     return Document(blocks=blocks, kind="pdf", title=document_title(title) or _heading_title(lines),
-                    publish_date=_publish_date(blocks), warnings=_textless_pages(flow, page_count))
+                    publish_date=_publish_date(blocks), warnings=warnings)
 
 
-def _read(data: bytes) -> tuple[str | None, int, list[_Line | _TablePart]]:
+def _read(data: bytes) -> tuple[str | None, int, list[_Line | _TablePart], int]:
+    """Title, page count, the pages' flow, and how many characters no font could map."""
     document = pdf_pdfium.open_document(data)
     try:
         page_count = len(document)
         if page_count > MAX_PAGES:
             raise UnreadableInput(f"pdf: {page_count} pages, over the {MAX_PAGES}-page limit")
-        pages = list(pdf_pdfium.pages(document))
+        pages = []
+        with closing(pdf_pdfium.pages(document)) as read_pages:
+            for page in read_pages:
+                pages.append(page)
+                if page.unmapped_chars:  # the rest is read by pdfminer: no use reading it here
+                    break
         title = pdf_pdfium.title(document)
     finally:
         document.close()
-    if any(page.unmapped_chars for page in pages):
+    unreadable = 0
+    if pages and pages[-1].unmapped_chars:
         from . import pdf_plumber  # pdfminer: only for fonts PDFium cannot map to Unicode
-        layouts: Iterator = pdf_plumber.layouts(data)
+        layouts, unreadable = pdf_plumber.layouts(data)
     else:
-        layouts = ((page.number, page.height, *page_layout(page.chars, page.edges)) for page in pages)
-    return title, page_count, _flow([_page_items(*layout) for layout in layouts])
+        layouts = [(page.number, page.height, *page_layout(page.chars, page.edges)) for page in pages]
+    return title, page_count, _flow([_page_items(*layout) for layout in layouts]), unreadable
 
 
 def _text_chars(flow: list[_Line | _TablePart]) -> int:

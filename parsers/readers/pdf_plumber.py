@@ -7,7 +7,7 @@ pdfminer is 10-20x slower, so it reads only them (parsers/readers/pdf.py decides
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import re
 from io import BytesIO
 
 import pdfplumber
@@ -24,29 +24,44 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 _PDF_ERRORS = (PdfminerException, MalformedPDFException, PDFException, PSException)
 
 PageLayout = tuple[int, float, list[TextLine], list[FoundTable]]
+_UNMAPPED = re.compile(r"\(cid:\d+\)")  # pdfminer's text for a glyph it cannot map
 
 
-def layouts(data: bytes) -> Iterator[PageLayout]:
-    """Each page's number, height, text lines and ruled tables. Errors as PdfiumError."""
+def layouts(data: bytes) -> tuple[list[PageLayout], int]:
+    """Each page's number, height, text lines and ruled tables, and the count of characters
+    whose font gives no Unicode at all (pdfminer's "(cid:N)": left out). Errors as PdfiumError."""
+    unreadable = [0]
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
-            for page in pdf.pages:
-                yield page.page_number, float(page.height), *_page(page)
+            pages = [(page.page_number, float(page.height), *_page(page, unreadable))
+                     for page in pdf.pages]
     except _PDF_ERRORS as exc:
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         detail = str(cause).splitlines()[0][:160] if str(cause) else ""
         raise PdfiumError(f"{type(cause).__name__}{': ' + detail if detail else ''}",
                           encrypted=isinstance(cause, PDFEncryptionError)) from None
+    return pages, unreadable[0]
 
 
-def _page(page) -> tuple[list[TextLine], list[FoundTable]]:
+def _page(page, unreadable: list[int]) -> tuple[list[TextLine], list[FoundTable]]:
     tables = page.find_tables()
-    found = [FoundTable(table.bbox, [[cell for cell in row if cell is not None]
+    found = [FoundTable(table.bbox, [[_readable(cell, unreadable) for cell in row if cell is not None]
                                      for row in table.extract()]) for table in tables]
     text_page = page
     for table in tables:
         text_page = text_page.outside_bbox(table.bbox)
-    lines = [TextLine([Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"])
-                       for c in line["chars"]], line["text"])
-             for line in text_page.extract_text_lines(return_chars=True)]
-    return [line for line in lines if line.chars], found
+    lines = []
+    for line in text_page.extract_text_lines(return_chars=True):
+        # One entry per character of the line's text: a "(cid:N)" glyph has seven.
+        chars = [Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"])
+                 for c in line["chars"] if not _UNMAPPED.fullmatch(c["text"])]
+        text = _readable(line["text"], unreadable)
+        if chars:
+            lines.append(TextLine(chars, text))
+    return lines, found
+
+
+def _readable(cell: str, unreadable: list[int]) -> str:
+    text, count = _UNMAPPED.subn("", cell)
+    unreadable[0] += count
+    return text

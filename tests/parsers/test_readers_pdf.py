@@ -170,3 +170,72 @@ def test_hyphen_ending_a_line_is_kept() -> None:
     page.save()
     text = "".join(read(out.getvalue()).paragraphs())
     assert "xxgk-" in text and "show-61584" in text
+
+
+@pytest.fixture(scope="module")
+def browser_printed() -> bytes:
+    from tests.parsers.fixture_builders import chromium_pdf, to_html
+
+    data = chromium_pdf(to_html(seed_reports()[SEED_FILES[4]]).encode())
+    if data is None:
+        pytest.skip("Chromium is not installed")
+    return data
+
+
+def test_browser_printed_report_gives_the_seeds_cells(browser_printed: bytes) -> None:
+    """Chromium prints tables as ruled cells drawn with filled rectangles, text in subset
+    TrueType fonts: the cells are those of the seed."""
+    from parsers import parse
+
+    cells = {c.key: c.value for c in parse(browser_printed).cells}
+    expected = {c.key: c.value for c in parse(seed_file(SEED_FILES[4], "pdf")).cells}
+    assert len(cells) == 200 and cells == expected
+
+
+def test_fonts_without_unicode_maps_read_through_pdfminer(browser_printed: bytes) -> None:
+    """Without ToUnicode maps PDFium has glyph numbers only; pdfminer finds the text in the
+    embedded fonts' own character maps: the same tables as with the maps."""
+    from tests.parsers.fixture_builders import without_tounicode
+
+    unmapped = without_tounicode(browser_printed)
+    assert unmapped != browser_printed
+    assert read(unmapped).tables() == read(browser_printed).tables()
+
+
+def _with_unmappable_line(readable: str | None) -> bytes:
+    """A page with a line in a subset TrueType font whose ToUnicode map is unlinked and whose
+    own character map does not give the codes used (reportlab's single-byte subsets), and
+    optionally a readable line in STSong-Light."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from tests.parsers.fixture_builders import without_tounicode
+
+    pdfmetrics.registerFont(TTFont("WQY", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"))
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = BytesIO()
+    page = canvas.Canvas(out)
+    page.setFont("WQY", 12)
+    page.drawString(72, 700, "一、总体情况：本年度共主动公开政府信息三百零九条。")
+    if readable:
+        page.setFont("STSong-Light", 12)
+        page.drawString(72, 680, readable)
+    page.showPage()
+    page.save()
+    return without_tounicode(out.getvalue())
+
+
+def test_characters_no_font_can_map_are_left_out_and_flagged() -> None:
+    """No reader can tell such text: it is left out and flagged, never passed on as text."""
+    readable = "二、收到和处理政府信息公开申请情况：本年度共收到申请十二件。"
+    document = read(_with_unmappable_line(readable))
+    assert document.blocks == [readable]
+    assert document.warnings == ["pdf: 25 characters in fonts that give no Unicode for them "
+                                 "(left out: the text around them is incomplete)"]
+
+
+def test_a_text_layer_no_font_can_map_needs_ocr() -> None:
+    with pytest.raises(NeedsOCR):
+        read(_with_unmappable_line(None))
