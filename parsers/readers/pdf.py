@@ -65,12 +65,13 @@ def read_pdf(data: bytes) -> Document:
         raise UnreadableInput(_reason(exc)) from None
     if _text_chars(flow) < _MIN_TEXT_CHARS:
         raise NeedsOCR()
+    # Before the paragraphs are made: joining a table's parts over pages moves its page on.
+    warnings = _textless_pages(flow, page_count)
     if not any(isinstance(item, _TablePart) for item in flow):
         blocks = _text_tables(_paragraphs(flow))
     else:
         blocks = _paragraphs(flow)
     lines = [item for item in flow if isinstance(item, _Line)]
-    warnings = _textless_pages(flow, page_count)
     if unreadable:
         warnings.append(f"pdf: {unreadable} characters in fonts that give no Unicode for them "
                         "(left out: the text around them is incomplete)")
