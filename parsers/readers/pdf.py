@@ -1,32 +1,28 @@
-"""PDF -> Document with pdfplumber: ruled tables from its table finder, the rest as text lines.
+"""PDF -> Document: PDFium's characters and ruling edges, pdfplumber's table finder on them.
 
 Pages are read top to bottom into one flow of lines and tables. Page furniture (page numbers,
 running headers repeated in the margins) is dropped, wrapped lines are joined back into
 paragraphs, and a table continued on the next page is joined to its first part with the
 repeated header rows removed. A PDF without ruled tables gets its tables from text lines: a
 label followed by numbers separated by spaces is one row.
+
+The page contents come from PDFium (parsers/readers/pdf_pdfium.py, pdf_layout.py); a PDF whose
+fonts give PDFium no Unicode is read through pdfminer instead (pdf_plumber.py), which finds
+the text in the embedded fonts' own character maps. docs/parsers.md gives the measurements.
 """
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass
-from io import BytesIO
-
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
-from pdfminer.pdfexceptions import PDFException
-from pdfminer.psexceptions import PSException
-from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ..document import Block, Document, Table
 from ..errors import NeedsOCR, UnreadableInput
+from . import pdf_pdfium
+from .pdf_layout import FoundTable, TextLine, page_layout
+from .pdf_pdfium import PdfiumError
 from .textnorm import clean, collapse, document_title, publish_date_in
-
-# pdfminer logs a warning for every damaged object it steps over; the outcome is what counts.
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
-_PDF_ERRORS = (PdfminerException, MalformedPDFException, PDFException, PSException)
 
 MAX_PAGES = 200
 _MIN_TEXT_CHARS = 20  # fewer characters in the whole file: the text is in images
@@ -36,6 +32,7 @@ _NUMBER_TOKEN = re.compile(r"^(\d[\d,]*(\.\d+)?%?|[-—/])$")
 _MAX_ROW_LABEL_CHARS = 60
 _SAME_EDGE = 3.0  # points: two table parts with the same left and right edges continue
 _DATE_SEARCH_LINES = 20
+_SAME_SIZE = 0.5  # points
 _TITLE_SIZE_RATIO = 1.2  # a title line is printed at least this much larger than the body
 
 
@@ -62,23 +59,49 @@ class _TablePart:
 
 def read_pdf(data: bytes) -> Document:
     try:
-        with pdfplumber.open(BytesIO(data)) as pdf:
-            if len(pdf.pages) > MAX_PAGES:
-                raise UnreadableInput(f"pdf: {len(pdf.pages)} pages, over the {MAX_PAGES}-page limit")
-            flow = _flow(pdf)
-            title = document_title((pdf.metadata or {}).get("Title"))
-            page_count = len(pdf.pages)
-    except _PDF_ERRORS as exc:
+        with pdf_pdfium.LOCK:
+            title, page_count, flow, unreadable = _read(data)
+    except PdfiumError as exc:
         raise UnreadableInput(_reason(exc)) from None
     if _text_chars(flow) < _MIN_TEXT_CHARS:
         raise NeedsOCR()
+    # Before the paragraphs are made: joining a table's parts over pages moves its page on.
+    warnings = _textless_pages(flow, page_count)
     if not any(isinstance(item, _TablePart) for item in flow):
         blocks = _text_tables(_paragraphs(flow))
     else:
         blocks = _paragraphs(flow)
     lines = [item for item in flow if isinstance(item, _Line)]
-    return Document(blocks=blocks, kind="pdf", title=title or _heading_title(lines),
-                    publish_date=_publish_date(blocks), warnings=_textless_pages(flow, page_count))
+    if unreadable:
+        warnings.append(f"pdf: {unreadable} characters in fonts that give no Unicode for them "
+                        "(left out: the text around them is incomplete)")
+    return Document(blocks=blocks, kind="pdf", title=document_title(title) or _heading_title(lines),
+                    publish_date=_publish_date(blocks), warnings=warnings)
+
+
+def _read(data: bytes) -> tuple[str | None, int, list[_Line | _TablePart], int]:
+    """Title, page count, the pages' flow, and how many characters no font could map."""
+    document = pdf_pdfium.open_document(data)
+    try:
+        page_count = len(document)
+        if page_count > MAX_PAGES:
+            raise UnreadableInput(f"pdf: {page_count} pages, over the {MAX_PAGES}-page limit")
+        pages = []
+        with closing(pdf_pdfium.pages(document)) as read_pages:
+            for page in read_pages:
+                pages.append(page)
+                if page.unmapped_chars:  # the rest is read by pdfminer: no use reading it here
+                    break
+        title = pdf_pdfium.title(document)
+    finally:
+        document.close()
+    unreadable = 0
+    if pages and pages[-1].unmapped_chars:
+        from . import pdf_plumber  # pdfminer: only for fonts PDFium cannot map to Unicode
+        layouts, unreadable = pdf_plumber.layouts(data)
+    else:
+        layouts = [(page.number, page.height, *page_layout(page.chars, page.edges)) for page in pages]
+    return title, page_count, _flow([_page_items(*layout) for layout in layouts]), unreadable
 
 
 def _text_chars(flow: list[_Line | _TablePart]) -> int:
@@ -106,17 +129,14 @@ def _heading_title(lines: list[_Line]) -> str | None:
     return title or None
 
 
-def _reason(exc: Exception) -> str:
-    cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
-    if isinstance(cause, PDFEncryptionError):
+def _reason(exc: PdfiumError) -> str:
+    if exc.encrypted:
         return "pdf: encrypted (a password is needed to read it)"
-    detail = str(cause).splitlines()[0][:160] if str(cause) else ""
-    return f"pdf: corrupt or unreadable ({type(cause).__name__}{': ' + detail if detail else ''})"
+    return f"pdf: corrupt or unreadable ({exc})" if str(exc) else "pdf: corrupt or unreadable"
 
 
-def _flow(pdf: pdfplumber.PDF) -> list[_Line | _TablePart]:
+def _flow(pages: list[list[tuple[_Line | _TablePart, bool]]]) -> list[_Line | _TablePart]:
     """Every page's lines and tables in reading order, page furniture removed."""
-    pages = [_page_items(page) for page in pdf.pages]
     running = _running_lines(pages)
     flow: list[_Line | _TablePart] = []
     for items in pages:
@@ -126,31 +146,24 @@ def _flow(pdf: pdfplumber.PDF) -> list[_Line | _TablePart]:
     return flow
 
 
-def _page_items(page) -> list[tuple[_Line | _TablePart, bool]]:
+def _page_items(number: int, height: float, lines: list[TextLine],
+                tables: list[FoundTable]) -> list[tuple[_Line | _TablePart, bool]]:
     placed: list[tuple[float, _Line | _TablePart]] = []
-    tables = page.find_tables()
     for table in tables:
-        # None marks a grid position covered by a merged cell: it is not physically there.
-        rows = [[clean(cell) for cell in row if cell is not None] for row in table.extract()]
+        rows = [[clean(cell) for cell in row] for row in table.rows]
         left, top, right, _ = table.bbox
-        placed.append((top, _TablePart(Table([r for r in rows if r]), page.page_number, left, right)))
-    text_page = page
-    for table in tables:
-        text_page = text_page.outside_bbox(table.bbox)
-    lines = text_page.extract_text_lines(return_chars=True)
-    right_edge = max((line["x1"] for line in lines), default=0)
+        placed.append((top, _TablePart(Table([r for r in rows if r]), number, left, right)))
+    right_edge = max((line.x1 for line in lines), default=0)
     for line in lines:
-        chars = line["chars"]
-        lead = _LEAD.match(line["text"])
+        chars = line.chars
+        lead = _LEAD.match(line.text)
         lead_chars = chars[: len(lead.group(0)) if lead else 1]
-        placed.append((line["top"], _Line(
+        placed.append((line.top, _Line(
             # A space between two characters of a page line is a visible gap (between
             # unruled table cells, say), not a source-code line break: it is kept.
-            collapse(line["text"]), page.page_number, room=right_edge - line["x1"],
-            lead=lead_chars[-1]["x1"] - lead_chars[0]["x0"] if lead_chars else 0,
-            size=chars[-1]["size"] if chars else 10)))
+            collapse(line.text), number, room=right_edge - line.x1,
+            lead=lead_chars[-1].x1 - lead_chars[0].x0, size=chars[-1].size)))
     placed.sort(key=lambda pair: pair[0])
-    height = float(page.height)
     return [(item, not (_MARGIN * height < top < (1 - _MARGIN) * height)) for top, item in placed]
 
 
@@ -185,8 +198,10 @@ def _paragraphs(flow: list[_Line | _TablePart]) -> list[Block]:
 def _wrapped(line: _Line, following: _Line) -> bool:
     """The line ended only because the next line's first word did not fit (one character of
     slack for the rule that keeps closing punctuation off the start of a line). A line ending
-    in a separate number is a table row reaching the last column, not a wrapped sentence."""
+    in a separate number is a table row reaching the last column, not a wrapped sentence; a
+    paragraph keeps its type size (a heading does not run on into the body text below it)."""
     return (line.room < following.lead + line.size * 1.5
+            and abs(line.size - following.size) < _SAME_SIZE
             and not _HEADING_START.match(following.text)
             and not (" " in line.text and _NUMBER_TOKEN.match(line.text.rsplit(" ", 1)[1])))
 

@@ -377,6 +377,33 @@ def _column_widths(width: int, total: float) -> list[float]:
     return [total / width] * width
 
 
+CHROMIUM = "/usr/bin/chromium"
+_CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                   "--disable-background-networking", "--disable-component-update",
+                   "--disable-sync", "--no-pdf-header-footer"]
+
+
+def chromium_pdf(html: bytes, timeout: float = 120) -> bytes | None:
+    """The page printed to PDF by headless Chromium (fresh profile), as browser-printed reports
+    are made: subset TrueType fonts, Identity-H, with ToUnicode maps. None without Chromium."""
+    if not Path(CHROMIUM).exists():
+        return None
+    with tempfile.TemporaryDirectory(prefix="nianbao-fixture-") as tmp:
+        page = Path(tmp) / "page.html"
+        page.write_bytes(html)
+        out = Path(tmp) / "page.pdf"
+        subprocess.run([CHROMIUM, *_CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile",
+                        f"--print-to-pdf={out}", page.as_uri()],
+                       check=True, capture_output=True, timeout=timeout)
+        return out.read_bytes()
+
+
+def without_tounicode(pdf: bytes) -> bytes:
+    """The same PDF with its fonts' ToUnicode maps unlinked: the key is renamed in place (same
+    length, so the cross-reference offsets stay right), as in PDFs whose producer left them out."""
+    return pdf.replace(b"/ToUnicode", b"/ToUnicodX")
+
+
 # --------------------------------------------------------------------------- DOC
 
 

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from parsers.document import Table
 from parsers.errors import UnreadableInput
 from parsers.readers import read
 from parsers.readers import docx as docx_reader
@@ -62,6 +63,20 @@ def test_tracked_changes_read_as_accepted() -> None:
     out = io.BytesIO()
     document.save(out)
     assert read(out.getvalue(), DOCX_TYPE).blocks == ["一、总体情况", "共"]
+
+
+def test_marker_characters_in_the_text_do_not_split_it() -> None:
+    """The reader marks paragraph and cell ends with private-use characters: ones already in
+    the document are dropped, not read as boundaries."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、总体\ue000情况\ue003")
+    document.add_table(rows=1, cols=2).rows[0].cells[0].text = "行政\ue001许可"
+    out = io.BytesIO()
+    document.save(out)
+    blocks = read(out.getvalue(), DOCX_TYPE).blocks
+    assert blocks == ["一、总体情况", Table([["行政许可", ""]])]
 
 
 @pytest.mark.parametrize(("core_title", "title"), [
@@ -153,3 +168,39 @@ def test_missing_part_is_a_clear_error(seed_docx: bytes) -> None:
                 target.writestr(info, source.read(info))
     with pytest.raises(UnreadableInput, match="^docx: "):
         read(out.getvalue(), DOCX_TYPE)
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _tc(text: str, merge: str | None = None) -> str:
+    value = f' w:val="{merge}"' if merge else ""
+    merged = "" if merge is None else f"<w:tcPr><w:vMerge{value}/></w:tcPr>"
+    return f"<w:tc>{merged}<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+_NESTED = f"<w:tbl><w:tr>{_tc('n1')}{_tc('n2')}</w:tr></w:tbl>"
+
+
+@pytest.mark.parametrize("rows_xml, rows", [
+    (f"<w:tr>{_tc('a', 'restart')}{_tc('b')}</w:tr><w:tr>{_tc('x', '')}{_tc('d')}</w:tr>",
+     [["a", "b"], ["d"]]),
+    # A nested table's text belongs to the cell holding it, its paragraphs joined by a space.
+    (f"<w:tr><w:tc><w:p><w:r><w:t>out</w:t></w:r></w:p>{_NESTED}<w:p><w:r><w:t>after</w:t></w:r>"
+     f"</w:p></w:tc>{_tc('b')}</w:tr><w:tr>{_tc('c')}</w:tr>", [["out n1 n2 after", "b"], ["c"]]),
+    (f"<w:tr>{_tc('a', 'restart')}</w:tr><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/>{_NESTED}"
+     f"</w:tc>{_tc('q')}</w:tr>", [["a"], ["q"]]),
+    # Rows and cells wrapped in content controls are not the table's own: left out as before.
+    (f"<w:tr>{_tc('a')}</w:tr><w:sdt><w:sdtContent><w:tr>{_tc('hidden')}</w:tr></w:sdtContent>"
+     f"</w:sdt><w:tr>{_tc('c')}</w:tr>", [["a"], ["c"]]),
+    (f"<w:tr>{_tc('a')}<w:sdt><w:sdtContent>{_tc('s')}</w:sdtContent></w:sdt>{_tc('b')}</w:tr>",
+     [["a", "b"]]),
+    ("<w:tr><w:tc><w:p><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/></w:r></w:p><w:p><w:r>"
+     "<w:t>Hello</w:t></w:r></w:p><w:p><w:r><w:t>World</w:t></w:r></w:p></w:tc></w:tr>",
+     [["a b Hello World"]]),
+])
+def test_table_rows_from_the_xml(rows_xml: str, rows: list[list[str]]) -> None:
+    from lxml import etree
+
+    document = etree.fromstring(f"<w:document {_W}><w:body><w:tbl>{rows_xml}</w:tbl></w:body></w:document>")
+    assert docx_reader._blocks(document) == [Table(rows)]

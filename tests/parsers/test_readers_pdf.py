@@ -52,6 +52,7 @@ def test_table_over_pages_keeps_each_row_once() -> None:
                         ["第1项", "1", "2"]]
     assert len(rows) == 82
     assert [r[0] for r in rows[2:]] == [f"第{i}项" for i in range(1, 81)]
+    assert document.warnings == []  # page 1 holds the table's first part: it has text
 
 
 def test_unruled_tables_come_from_text_lines() -> None:
@@ -127,3 +128,115 @@ def test_truncated_seed_pdf_is_a_parse_error_or_a_document() -> None:
         except (UnreadableInput, NeedsOCR):
             continue
         assert all(isinstance(b, (str, Table)) for b in document.blocks)
+
+
+def test_cells_from_ruling_lines_are_pdfplumbers() -> None:
+    """The indexed intersections_to_cells gives pdfplumber's cells, in its order, on ruled
+    grids with missing and partial lines (merged cells, open sides)."""
+    import random
+
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells
+
+    from parsers.readers.pdf_layout import intersections_to_cells as indexed
+
+    rng = random.Random(14)
+    for _ in range(200):
+        xs = sorted(rng.sample(range(0, 400, 10), rng.randint(2, 9)))
+        ys = sorted(rng.sample(range(0, 400, 10), rng.randint(2, 9)))
+        edges = []
+        for y in ys:
+            a, b = sorted(rng.sample(xs, 2)) if rng.random() < 0.3 else (xs[0], xs[-1])
+            edges.append({"x0": a, "x1": b, "top": y, "bottom": y, "orientation": "h"})
+        for x in xs:
+            a, b = sorted(rng.sample(ys, 2)) if rng.random() < 0.3 else (ys[0], ys[-1])
+            edges.append({"x0": x, "x1": x, "top": a, "bottom": b, "orientation": "v"})
+        intersections = edges_to_intersections(edges, 3, 3)
+        assert indexed(intersections) == intersections_to_cells(intersections)
+
+
+def test_hyphen_ending_a_line_is_kept() -> None:
+    """PDFium reports a hyphen at a line's end as a soft hyphen (U+0002, U+FFFE in its text):
+    printed, it is a hyphen, as in a URL broken over two lines."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = BytesIO()
+    page = canvas.Canvas(out)
+    page.setFont("STSong-Light", 12)
+    page.drawString(72, 700, "政府信息公开网址为：http://gxj.yichun.gov.cn/xxgk-")
+    page.drawString(72, 684, "show-61584.html，如需了解更多政府信息，请登录查询。")
+    page.showPage()
+    page.save()
+    text = "".join(read(out.getvalue()).paragraphs())
+    assert "xxgk-" in text and "show-61584" in text
+
+
+@pytest.fixture(scope="module")
+def browser_printed() -> bytes:
+    from tests.parsers.fixture_builders import chromium_pdf, to_html
+
+    data = chromium_pdf(to_html(seed_reports()[SEED_FILES[4]]).encode())
+    if data is None:
+        pytest.skip("Chromium is not installed")
+    return data
+
+
+def test_browser_printed_report_gives_the_seeds_cells(browser_printed: bytes) -> None:
+    """Chromium prints tables as ruled cells drawn with filled rectangles, text in subset
+    TrueType fonts: the cells are those of the seed."""
+    from parsers import parse
+
+    cells = {c.key: c.value for c in parse(browser_printed).cells}
+    expected = {c.key: c.value for c in parse(seed_file(SEED_FILES[4], "pdf")).cells}
+    assert len(cells) == 200 and cells == expected
+
+
+def test_fonts_without_unicode_maps_read_through_pdfminer(browser_printed: bytes) -> None:
+    """Without ToUnicode maps PDFium has glyph numbers only; pdfminer finds the text in the
+    embedded fonts' own character maps: the same tables as with the maps."""
+    from tests.parsers.fixture_builders import without_tounicode
+
+    unmapped = without_tounicode(browser_printed)
+    assert unmapped != browser_printed
+    assert read(unmapped).tables() == read(browser_printed).tables()
+
+
+def _with_unmappable_line(readable: str | None) -> bytes:
+    """A page with a line in a subset TrueType font whose ToUnicode map is unlinked and whose
+    own character map does not give the codes used (reportlab's single-byte subsets), and
+    optionally a readable line in STSong-Light."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from tests.parsers.fixture_builders import without_tounicode
+
+    pdfmetrics.registerFont(TTFont("WQY", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"))
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = BytesIO()
+    page = canvas.Canvas(out)
+    page.setFont("WQY", 12)
+    page.drawString(72, 700, "一、总体情况：本年度共主动公开政府信息三百零九条。")
+    if readable:
+        page.setFont("STSong-Light", 12)
+        page.drawString(72, 680, readable)
+    page.showPage()
+    page.save()
+    return without_tounicode(out.getvalue())
+
+
+def test_characters_no_font_can_map_are_left_out_and_flagged() -> None:
+    """No reader can tell such text: it is left out and flagged, never passed on as text."""
+    readable = "二、收到和处理政府信息公开申请情况：本年度共收到申请十二件。"
+    document = read(_with_unmappable_line(readable))
+    assert document.blocks == [readable]
+    assert document.warnings == ["pdf: 25 characters in fonts that give no Unicode for them "
+                                 "(left out: the text around them is incomplete)"]
+
+
+def test_a_text_layer_no_font_can_map_needs_ocr() -> None:
+    with pytest.raises(NeedsOCR):
+        read(_with_unmappable_line(None))

@@ -1,0 +1,244 @@
+"""A PDF's pages through PDFium (pypdfium2): characters with their boxes, and ruling edges.
+
+PDFium parses and lays out in C: a page's characters come with their boxes in one pass, where
+pdfminer (under pdfplumber) interprets every content-stream operator in Python, 10-20x slower
+(docs/parsers.md gives the measurements). Only the raw facts are read here; lines and tables
+are made from them in parsers/readers/pdf_layout.py.
+
+Ruling edges follow pdfminer's reading of a path, as pdfplumber's table finder expects it:
+each subpath on its own; a single segment is a line; a closed axis-aligned four-sided subpath
+is a rectangle (its four sides); anything else contributes its straight pieces.
+"""
+from __future__ import annotations
+
+import ctypes
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+# PDFium keeps global state and is not thread-safe: one document at a time per process.
+LOCK = threading.Lock()
+_TEXT, _PATH, _FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+_MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
+_MAX_FORM_DEPTH = 8  # forms inside forms: real files nest two or three deep
+_BAD_PASSWORD = 4  # FPDF_ERR_PASSWORD
+_NOT_PRINTED = frozenset((0, 0x0A, 0x0D, 0xFFFE, 0xFFFF))
+# PDFium reports a hyphen ending a line as U+0002 (it may be a soft one): printed, it is "-".
+_SOFT_HYPHEN, _HYPHEN = 0x02, "-"
+
+
+class PdfiumError(Exception):
+    """The document cannot be opened; `encrypted` when a password is needed."""
+
+    def __init__(self, message: str, encrypted: bool = False) -> None:
+        super().__init__(message)
+        self.encrypted = encrypted
+
+
+@dataclass(slots=True)
+class Char:
+    text: str
+    x0: float
+    x1: float
+    top: float  # distances from the top of the page, as pdfplumber measures them
+    bottom: float
+    size: float  # font size as printed (the text matrix's scale included)
+
+
+# A horizontal ("h") or vertical ("v") ruling piece, in the form pdfplumber's table finder
+# takes: x0, x1, top, bottom, width, height, orientation.
+Edge = dict
+_PREFILTER_EDGE = 1.0  # points: pdfplumber's table finder drops shorter pieces first
+
+
+def _edge(x0: float, x1: float, top: float, bottom: float, orientation: str) -> Edge | None:
+    width, height = x1 - x0, bottom - top
+    if (width if orientation == "h" else height) < _PREFILTER_EDGE:
+        return None
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": width, "height": height,
+            "orientation": orientation}
+
+
+@dataclass
+class Page:
+    number: int  # from 1
+    height: float
+    chars: list[Char]
+    edges: list[Edge]
+    unmapped_chars: int  # characters whose font gives no Unicode (no ToUnicode map)
+
+
+def open_document(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        encrypted = getattr(exc, "err_code", None) == _BAD_PASSWORD
+        raise PdfiumError(str(exc).splitlines()[0][:160] if str(exc) else "", encrypted) from None
+
+
+def title(document: pdfium.PdfDocument) -> str | None:
+    return document.get_metadata_dict().get("Title") or None
+
+
+def pages(document: pdfium.PdfDocument) -> Iterator[Page]:
+    for index in range(len(document)):
+        page = document[index]
+        try:
+            yield _read_page(page, index + 1)
+        finally:
+            page.close()
+
+
+def _read_page(page: pdfium.PdfPage, number: int) -> Page:
+    left, bottom, _, top = page.get_mediabox()
+    height = top - bottom
+    text_page = raw.FPDFText_LoadPage(page.raw)
+    try:
+        chars, unmapped = _chars(text_page, left, top)
+    finally:
+        raw.FPDFText_ClosePage(text_page)
+    edges: list[Edge] = []
+    _collect_edges(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
+                   (1.0, 0.0, 0.0, 1.0, -left, -bottom), height, edges, 0)
+    return Page(number, height, chars, edges, unmapped)
+
+
+def _chars(text_page, left: float, top: float) -> tuple[list[Char], int]:
+    count = raw.FPDFText_CountChars(text_page)
+    codes = _codes(text_page, count)
+    box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    chars, unmapped = [], 0
+    is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
+    loose_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+    font_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
+    for index, code in enumerate(codes):
+        # PDFium adds the spaces and line ends it infers (its word spaces come from font
+        # metrics and split "第1项" where LibreOffice changes fonts): only printed ones count.
+        if code in _NOT_PRINTED or (code == 0x20 and is_generated(text_page, index) == 1):
+            continue
+        if map_error(text_page, index) == 1:
+            unmapped += 1
+        loose_box(text_page, index, box)
+        get_origin(text_page, index, origin_x, origin_y)  # the box's left is the glyph's, less exact
+        get_matrix(text_page, index, matrix)
+        size = font_size(text_page, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
+        chars.append(Char(_HYPHEN if code == _SOFT_HYPHEN else chr(code), origin_x.value - left,
+                          box.right - left, top - box.top, top - box.bottom, size))
+    return chars, unmapped
+
+
+def _codes(text_page, count: int) -> list[int]:
+    """Every character's code point, in one call when each is one UTF-16 unit (all of CJK's
+    common plane); one call per character otherwise."""
+    if count <= 0:
+        return []
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = raw.FPDFText_GetText(text_page, 0, count, buffer) - 1
+    if written != count or any(0xD800 <= unit < 0xE000 for unit in buffer[:count]):
+        return [raw.FPDFText_GetUnicode(text_page, index) for index in range(count)]
+    codes = buffer[:count]
+    # The text writes a hyphen ending a line as U+FFFE, where the character itself is U+0002.
+    return [raw.FPDFText_GetUnicode(text_page, index) if code == 0xFFFE else code
+            for index, code in enumerate(codes)] if 0xFFFE in codes else codes
+
+
+def _collect_edges(parent, count_objects, get_object, ctm: tuple, height: float,
+                   edges: list[Edge], depth: int) -> None:
+    for index in range(count_objects(parent)):
+        obj = get_object(parent, index)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == _PATH:
+            _path_edges(obj, _times(_matrix(obj), ctm), height, edges)
+        elif kind == _FORM and depth < _MAX_FORM_DEPTH:
+            _collect_edges(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
+                           _times(_matrix(obj), ctm), height, edges, depth + 1)
+
+
+def _matrix(obj) -> tuple:
+    m = _SCRATCH_MATRIX
+    raw.FPDFPageObj_GetMatrix(obj, m)
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _times(m: tuple, n: tuple) -> tuple:
+    """m then n, as PDF composes transformation matrices."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+# Out-parameters reused by every call (PDFium runs under LOCK): allocating ctypes objects for
+# each of a page's thousand paths cost more than the calls.
+_SCRATCH_MATRIX = raw.FS_MATRIX()
+_FILL_MODE, _STROKE = ctypes.c_int(), ctypes.c_int()
+_X, _Y = ctypes.c_float(), ctypes.c_float()
+
+
+def _path_edges(path, ctm: tuple, height: float, edges: list[Edge]) -> None:
+    raw.FPDFPath_GetDrawMode(path, _FILL_MODE, _STROKE)
+    if not _FILL_MODE.value and not _STROKE.value:  # a clipping path: nothing is painted
+        return
+    for shape, points in _subpaths(path, ctm, height):
+        _subpath_edges(shape, points, edges)
+
+
+def _subpaths(path, ctm: tuple, height: float) -> list[tuple[str, list[tuple[float, float]]]]:
+    """Each subpath as pdfminer sees it: its operators ("m", "l", "c", "h") and end points,
+    page coordinates measured from the top."""
+    a, b, c, d, e, f = ctm
+    x, y = _X, _Y
+    get_segment, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetType
+    get_point, get_close = raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetClose
+    found: list[tuple[str, list[tuple[float, float]]]] = []
+    shape, points, bezier = "", [], 0
+    for index in range(raw.FPDFPath_CountSegments(path)):
+        segment = get_segment(path, index)
+        kind = get_type(segment)
+        if kind == _BEZIERTO:  # PDFium lists a curve's two control points and its end
+            bezier += 1
+            if bezier % 3:
+                continue
+        get_point(segment, x, y)
+        px, py = x.value, y.value
+        point = (a * px + c * py + e, height - (b * px + d * py + f))
+        if kind == _MOVETO:
+            if shape:
+                found.append((shape, points))
+            shape, points, bezier = "m", [point], 0
+            continue
+        shape += "c" if kind == _BEZIERTO else "l"
+        points.append(point)
+        if get_close(segment):
+            shape += "h"
+            points.append(points[0])
+    if shape:
+        found.append((shape, points))
+    return found
+
+
+def _subpath_edges(shape: str, points: list[tuple[float, float]], edges: list[Edge]) -> None:
+    if len(shape) > 3 and shape[-2:] == "lh" and points[-2] == points[0]:
+        shape, points = shape[:-2] + "h", points[:-2] + points[-1:]
+    if shape in ("ml", "mlh"):
+        (x0, y0), (x1, y1) = points[0], points[1]
+        found = [_edge(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), "h" if y0 == y1 else "v")]
+    elif shape in ("mlllh", "mllll") and _is_rectangle(points):
+        (x0, y0), (x1, y1) = points[0], points[2]
+        left, right, top, bottom = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+        found = [_edge(left, right, top, top, "h"), _edge(left, right, bottom, bottom, "h"),
+                 _edge(left, left, top, bottom, "v"), _edge(right, right, top, bottom, "v")]
+    else:
+        found = [_edge(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), "v" if x0 == x1 else "h")
+                 for (x0, y0), (x1, y1) in zip(points, points[1:]) if x0 == x1 or y0 == y1]
+    edges.extend(edge for edge in found if edge is not None)
+
+
+def _is_rectangle(points: list[tuple[float, float]]) -> bool:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = points
+    return last == points[0] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                  or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0))

@@ -1,0 +1,67 @@
+"""Pages through pdfplumber (pdfminer): for PDFs whose fonts give PDFium no Unicode.
+
+A font without a ToUnicode map leaves PDFium with glyph numbers, where pdfminer still reads
+the text through the embedded TrueType font's own character map. Such files are rare and
+pdfminer is 10-20x slower, so it reads only them (parsers/readers/pdf.py decides).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from io import BytesIO
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.pdfexceptions import PDFException
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+from .pdf_layout import FoundTable, TextLine
+from .pdf_pdfium import Char, PdfiumError
+
+# pdfminer logs a warning for every damaged object it steps over; the outcome is what counts.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+_PDF_ERRORS = (PdfminerException, MalformedPDFException, PDFException, PSException)
+
+PageLayout = tuple[int, float, list[TextLine], list[FoundTable]]
+_UNMAPPED = re.compile(r"\(cid:\d+\)")  # pdfminer's text for a glyph it cannot map
+
+
+def layouts(data: bytes) -> tuple[list[PageLayout], int]:
+    """Each page's number, height, text lines and ruled tables, and the count of characters
+    whose font gives no Unicode at all (pdfminer's "(cid:N)": left out). Errors as PdfiumError."""
+    unreadable = [0]
+    try:
+        with pdfplumber.open(BytesIO(data)) as pdf:
+            pages = [(page.page_number, float(page.height), *_page(page, unreadable))
+                     for page in pdf.pages]
+    except _PDF_ERRORS as exc:
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        detail = str(cause).splitlines()[0][:160] if str(cause) else ""
+        raise PdfiumError(f"{type(cause).__name__}{': ' + detail if detail else ''}",
+                          encrypted=isinstance(cause, PDFEncryptionError)) from None
+    return pages, unreadable[0]
+
+
+def _page(page, unreadable: list[int]) -> tuple[list[TextLine], list[FoundTable]]:
+    tables = page.find_tables()
+    found = [FoundTable(table.bbox, [[_readable(cell, unreadable) for cell in row if cell is not None]
+                                     for row in table.extract()]) for table in tables]
+    text_page = page
+    for table in tables:
+        text_page = text_page.outside_bbox(table.bbox)
+    lines = []
+    for line in text_page.extract_text_lines(return_chars=True):
+        # One entry per character of the line's text: a "(cid:N)" glyph has seven.
+        chars = [Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"])
+                 for c in line["chars"] if not _UNMAPPED.fullmatch(c["text"])]
+        text = _readable(line["text"], unreadable)
+        if chars:
+            lines.append(TextLine(chars, text))
+    return lines, found
+
+
+def _readable(cell: str, unreadable: list[int]) -> str:
+    text, count = _UNMAPPED.subn("", cell)
+    unreadable[0] += count
+    return text
