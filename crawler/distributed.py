@@ -2,7 +2,7 @@
 
 `distributed_settings(url)` is an overlay on the project settings that
 - swaps in scrapy-redis' scheduler and duplicate filter, shared in Redis, with a queue whose pop
-  is reliable (see crawler/redis_crawl_state.py: popped requests stay "in flight" until handled);
+  is reliable (see crawlstate/redis_state.py: popped requests stay "in flight" until handled);
 - lets one process seed the start URLs (SETNX lock with a TTL its heartbeat refreshes), the
   others wait for the "seeded" marker and take over if the seeder died before setting it;
 - replaces the local archive pipeline by one that RPUSHes each capture to Redis, where the
@@ -35,7 +35,7 @@ from archive.capture import Capture
 from archive.queue_writer import encode_capture, encode_gone, encode_sites
 
 from .items import CaptureItem, GoneItem
-from .redis_crawl_state import CrawlKeys, CrawlRegistry, redis_params
+from crawlstate.redis_state import CrawlKeys, CrawlRegistry, redis_params
 from .registry import DEFAULT_SITES, load_sites
 from .run import CrawlSummary, crawl_settings, default_crawl_dir
 

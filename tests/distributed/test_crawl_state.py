@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from crawler.redis_crawl_state import CrawlKeys, CrawlRegistry, connect
+from crawlstate.redis_state import CrawlKeys, CrawlRegistry, connect
 
 KEYS = CrawlKeys("t")
 
