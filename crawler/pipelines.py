@@ -85,10 +85,10 @@ class ArchivePipeline:
     async def _complete(self, spider: Any) -> None:
         """A finished crawl tells the archive which report URLs each error-free site still has."""
         for site_id in spider.sites:
-            errors = spider.failed_sites.get(site_id, 0)
-            if errors:
-                logger.warning("site %s: %d fetch errors, crawl incomplete; reports not seen "
-                               "this time are kept", site_id, errors)
+            why = spider.incomplete(site_id)
+            if why:
+                logger.warning("site %s: %s, crawl incomplete; reports not seen "
+                               "this time are kept", site_id, why)
                 continue
             seen = set(spider.seen_reports.get(site_id, set()))
             removed = await self._in_thread(lambda a: a.complete_crawl(site_id, seen))

@@ -29,6 +29,11 @@ def is_report_title(title: str) -> bool:
     return bool(_ANNUAL.search(text) or _DISCLOSURE.search(text))
 
 
+def names_companion(text: str) -> bool:
+    """A link text naming a report's companion or another document (解读, 通知, 预算…)."""
+    return bool(_EXCLUDED.search(re.sub(r"\s+", "", text or "")))
+
+
 def is_column_title(text: str) -> bool:
     """A navigation link towards the disclosure column (政府信息公开, 法定主动公开内容, 年报…)."""
     text = re.sub(r"\s+", "", text or "")

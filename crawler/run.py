@@ -36,7 +36,12 @@ class CrawlSummary:
     def lines(self) -> list[str]:
         return [f"crawl {self.finish_reason}: {self.sites} sites, {self.pages} pages",
                 f"reports: {self.new} new, {self.revised} revised, {self.removed} removed",
-                f"errors: {self.errors}"]
+                f"errors: {self.errors}", *self.column_lines()]
+
+    def column_lines(self) -> list[str]:
+        """Which column each site's reports were found in (set by the spider at its close)."""
+        return [f"column {key.split('/')[2]}: {value}" for key, value in sorted(self.stats.items())
+                if key.startswith("nianbao/site/") and key.endswith("/column")]
 
 
 def default_crawl_dir(db: str) -> Path:

@@ -1,10 +1,11 @@
 """One spider for every registered site: no per-site code, only the registry's hints.
 
 Start pages and list pages are walked for three kinds of link: report candidates (a report title,
-or an attachment titled as one), columns (政府信息公开, 法定主动公开内容, 年报…) and pagination
-(下一页, page numbers, Hanweb dataproxy, TRS createPageHTML). Report candidates go to the archive;
-a report page's attachments and pdf.js documents are report candidates too. Nothing else is
-followed.
+or a document link whose row names one), columns (政府信息公开, 法定主动公开内容, 年报…) and
+continuations (下一页, page numbers, Hanweb dataproxy, TRS createPageHTML, frames). Columns are
+explored best first within a page budget (crawler/explore.py), so a home page is enough to start.
+Report candidates go to the archive; a report page's documents (attachments, download endpoints,
+pdf.js files) are report candidates too, their kind decided by the response (crawler/documents.py).
 """
 from __future__ import annotations
 
@@ -22,13 +23,18 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ..decoding import with_encoding
+from ..documents import decide_kind, disposition_filename, file_stem, is_document_link, \
+    stated_content_type
+from ..explore import CONTINUATION, DEFAULT_BUDGET, REPORT_PRIORITY, ExploreBudget, link_score
 from ..items import CaptureItem, GoneItem
-from ..links import is_attachment, page_links
-from ..recognise import is_column_title, is_pagination_text, is_report_title, report_year
+from ..links import Link, page_links
+from ..recognise import is_report_title, names_companion, report_year
 from ..registry import DEFAULT_SITES, Site, load_sites
 
 logger = logging.getLogger(__name__)
 _ATTACHMENT_TEXT = re.compile(r"附件|下载|点击|查看|原文|^\S+\.\w{2,4}$")
+# On a report page, a link saying only "download" may serve the file from any URL.
+_DOWNLOAD_TEXT = re.compile(r"^(?:附件\S{0,4}|点击下载|(?:原文|全文|附件)?下载(?:附件|原文|全文)?)$")
 
 
 class ReportSpider(Spider):
@@ -60,18 +66,50 @@ class ReportSpider(Spider):
         """Sites with fetch errors: their crawl is not complete."""
         return self.state.setdefault("failed_sites", {})
 
+    @property
+    def columns(self) -> dict[str, dict[str, list]]:
+        """Per site, the list pages where report candidates were found: url -> [title, count]."""
+        return self.state.setdefault("columns", {})
+
+    @property
+    def explore_budget(self) -> ExploreBudget:
+        return ExploreBudget(self.state, self.settings.getint("NIANBAO_EXPLORE_BUDGET",
+                                                              DEFAULT_BUDGET))
+
+    def incomplete(self, site_id: str) -> str | None:
+        """Why a site's crawl cannot show that a report is gone, or None when it can."""
+        errors = self.failed_sites.get(site_id, 0)
+        if errors:
+            return f"{errors} fetch errors"
+        if self.state.get("explore_cut", {}).get(site_id) and not self.columns.get(site_id):
+            return "exploring budget spent before any report column was found"
+        return None
+
+    def column_used(self, site_id: str) -> str | None:
+        """'title <url>' of the column that listed the most report candidates."""
+        found = self.columns.get(site_id)
+        if not found:
+            return None
+        url, (title, _) = max(found.items(), key=lambda item: item[1][1])
+        return f"{title} <{url}>"
+
     # -- requests ----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites.values():
             for url in site.entry_urls:
                 yield self._list_request(url, site, dont_filter=True)
 
-    def _list_request(self, url: str, site: Site, dont_filter: bool = False) -> Request:
+    def _list_request(self, url: str, site: Site, dont_filter: bool = False, priority: int = 0,
+                      column: str | None = None) -> Request:
+        """A list page; `column`: the report column it continues (crawled whole), else it is
+        explored within the site's budget."""
         return Request(url, callback=self.parse_list, errback=self.failed, dont_filter=dont_filter,
-                       meta={"site_id": site.id, "kind": "list"})
+                       priority=priority, meta={"site_id": site.id, "kind": "list",
+                                                "column": column, "explore": column is None})
 
     def _report_request(self, url: str, site: Site, title: str) -> Request:
-        return Request(url, callback=self.parse_report, errback=self.failed, priority=10,
+        return Request(url, callback=self.parse_report, errback=self.failed,
+                       priority=REPORT_PRIORITY,
                        meta={"site_id": site.id, "kind": "report", "link_text": title,
                              "handle_httpstatus_list": [404, 410]})
 
@@ -80,15 +118,27 @@ class ReportSpider(Spider):
         if not isinstance(response, TextResponse):
             return
         site = self.sites[response.meta["site_id"]]
+        follow: list[tuple[int, Link]] = []
+        found = 0
         for link in page_links(with_encoding(response)):
             if not site.owns(link.url):
                 continue
-            if is_report_title(link.text):
-                yield self._report_request(link.url, site, link.text)
-            elif is_attachment(link.url):
-                continue
-            elif link.generated or is_column_title(link.text) or is_pagination_text(link.text):
-                yield self._list_request(link.url, site)
+            title = _candidate_title(link)
+            if title:
+                found += 1
+                yield self._report_request(link.url, site, title)
+            elif not is_document_link(link.url, link.text):
+                score = link_score(link)
+                if score:
+                    follow.append((score, link))
+        column = response.meta.get("column")
+        if found:
+            column = column or response.url
+            entry = self.columns.setdefault(site.id, {}).setdefault(column, [_title(response), 0])
+            entry[1] += found
+        for score, link in follow:  # a column's own pages continue it; anything else explores
+            continues = column if link.generated or score == CONTINUATION else None
+            yield self._list_request(link.url, site, priority=score, column=continues)
 
     def parse_report(self, response: Response) -> Iterator[CaptureItem | GoneItem | Request]:
         site_id = response.meta["site_id"]
@@ -99,29 +149,51 @@ class ReportSpider(Spider):
         title = response.meta.get("link_text") or ""
         self.seen_reports.setdefault(site_id, set()).update(
             {*response.meta.get("redirect_urls", []), response.url})
-        yield self._capture(response, title)
-        if isinstance(response, TextResponse) and b"html" in (
-                response.headers.get(b"Content-Type") or b"html").lower():
+        content_type = _header(response, b"Content-Type")
+        disposition = response.headers.get(b"Content-Disposition")
+        kind = decide_kind(response.body, content_type, disposition, response.url, title)
+        if kind.is_document:
+            named = file_stem(disposition_filename(disposition))
+            hint = title if is_report_title(title) or not is_report_title(named) else named
+            yield self._capture(response, hint, stated_content_type(kind, content_type))
+            return
+        yield self._capture(response, title, content_type)
+        if isinstance(response, TextResponse) and kind.kind in ("html", None):
             yield from self._attachments(with_encoding(response), self.sites[site_id], title)
 
     def _attachments(self, response: TextResponse, site: Site, title: str) -> Iterator[Request]:
-        """A report page's own documents: attachments and pdf.js-embedded files."""
+        """A report page's own documents: attachments, download endpoints, pdf.js files."""
         for link in page_links(response):
-            if not (is_attachment(link.url) and site.owns(link.url)):
+            if not site.owns(link.url) or names_companion(link.text):
                 continue
-            if not link.text or is_report_title(link.text) or _ATTACHMENT_TEXT.search(link.text):
+            if is_report_title(link.text):
+                yield self._report_request(link.url, site, link.text)
+            elif is_document_link(link.url, link.text) and (
+                    not link.text or _ATTACHMENT_TEXT.search(link.text)) \
+                    or _DOWNLOAD_TEXT.match(link.text):
                 yield self._report_request(link.url, site, title)
 
-    def _capture(self, response: Response, title: str) -> CaptureItem:
+    def _capture(self, response: Response, title: str, content_type: str | None) -> CaptureItem:
+        """`title`: the text the agency and year hints come from (a link text or a file name)."""
         site = self.sites[response.meta["site_id"]]
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
                    for k, v in response.headers.items()}
         return CaptureItem(
             url=_requested_url(response), body=response.body, final_url=response.url,
-            status=response.status, headers=headers, content_type=headers.get("Content-Type"),
+            status=response.status, headers=headers, content_type=content_type,
             site_id=site.id, link_text=title or None, agency_hint=site.agency_for(title),
             year_hint=report_year(title) if title else None,
             fetched_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    def closed(self, reason: str) -> None:
+        """The column each site's reports came from, in the stats (the crawl summary reads it)."""
+        for site_id in self.sites:
+            column = self.column_used(site_id)
+            if column:
+                self.crawler.stats.set_value(f"nianbao/site/{site_id}/column", column)
+                logger.info("site %s: report column %s", site_id, column)
+            else:
+                logger.warning("site %s: no report column found", site_id)
 
     def failed(self, failure: Failure) -> None:
         """A fetch that failed for good (after retries). Refusals by policy are not failures."""
@@ -134,6 +206,25 @@ class ReportSpider(Spider):
         logger.error("site %s: %s failed: %s", site_id, request.url,
                      failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else
                      failure.type.__name__)
+
+
+def _candidate_title(link: Link) -> str | None:
+    """The report title a link stands for: its own text, or for a document link saying only
+    '下载' or '2302131102362.docx', the list row around it."""
+    if is_report_title(link.text):
+        return link.text
+    if link.context and is_document_link(link.url, link.text) and is_report_title(link.context):
+        return link.context
+    return None
+
+
+def _title(response: TextResponse) -> str:
+    return re.sub(r"\s+", " ", response.css("title::text").get() or "").strip()
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _requested_url(response: Response) -> str:
