@@ -15,7 +15,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 from email.header import decode_header, make_header
-from urllib.parse import parse_qsl, unquote, unquote_to_bytes, urlsplit
+from email.utils import collapse_rfc2231_value
+from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
 
 from parsers.readers import magic
 
@@ -95,9 +96,11 @@ def disposition_filename(raw: bytes | str | None) -> str | None:
     text = _decode_bytes(raw) if isinstance(raw, bytes) else raw
     message = email.message.Message()
     message["Content-Disposition"] = text
-    name = message.get_filename()
-    if not name:
+    values = [v for k, v in message.get_params([], header="content-disposition") if k == "filename"]
+    if not values:
         return None
+    # RFC 6266: filename* (decoded by email into a (charset, language, text) tuple) wins
+    name = collapse_rfc2231_value(max(values, key=lambda v: isinstance(v, tuple)))
     if name.startswith("=?"):
         try:
             name = str(make_header(decode_header(name)))

@@ -57,7 +57,7 @@ def _anchors(selector: Selector, base: str) -> list[Link]:
         text = _text(" ".join(a.css("::text").getall()))
         title = _text(a.attrib.get("title") or "")
         text = title if len(title) > len(text) else text
-        context = _row_text(a) if _GENERIC_TEXT.match(text) else ""
+        context = _row_text(a).replace(text, " ").strip() if _GENERIC_TEXT.match(text) else ""
         out.append(Link(urljoin(base, href), text, context=context))
     return out
 

@@ -38,6 +38,16 @@ class Seed:
         """The same report for another year (the variants the replica needs beyond five seeds)."""
         return Seed(f"{self.name}@{new}", self.text.replace(str(old), str(new)))
 
+    def renamed(self, agency: str, new: str) -> "Seed":
+        """The same report published by another agency (the replica's district portal)."""
+        return Seed(f"{self.name}>{new}", self.text.replace(agency, new))
+
+    def with_figures(self) -> "Seed":
+        """The report with varied, consistent figures (replica/figures.py) instead of zeros."""
+        from .figures import with_figures
+
+        return Seed(f"{self.name}#figures", with_figures(self.text, self.name))
+
     def revised(self) -> "Seed":
         """A revision: the 规范性文件 row's first two figures changed, everything else kept."""
         lines = self.text.split("\n")

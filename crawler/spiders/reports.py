@@ -100,12 +100,13 @@ class ReportSpider(Spider):
                 yield self._list_request(url, site, dont_filter=True)
 
     def _list_request(self, url: str, site: Site, dont_filter: bool = False, priority: int = 0,
-                      column: str | None = None) -> Request:
-        """A list page; `column`: the report column it continues (crawled whole), else it is
-        explored within the site's budget."""
+                      root: tuple[str, str] | None = None, explore: bool = True) -> Request:
+        """A list page. `root`: (url, title) of the first page of the list it continues;
+        `explore`: fetched to look for the report column (within the site's budget), not to
+        crawl one already found."""
         return Request(url, callback=self.parse_list, errback=self.failed, dont_filter=dont_filter,
                        priority=priority, meta={"site_id": site.id, "kind": "list",
-                                                "column": column, "explore": column is None})
+                                                "root": root, "explore": explore})
 
     def _report_request(self, url: str, site: Site, title: str) -> Request:
         return Request(url, callback=self.parse_report, errback=self.failed,
@@ -131,14 +132,17 @@ class ReportSpider(Spider):
                 score = link_score(link)
                 if score:
                     follow.append((score, link))
-        column = response.meta.get("column")
+        root = response.meta.get("root") or (response.url, _title(response))
+        in_column = bool(found) or not response.meta.get("explore", True)
         if found:
-            column = column or response.url
-            entry = self.columns.setdefault(site.id, {}).setdefault(column, [_title(response), 0])
+            entry = self.columns.setdefault(site.id, {}).setdefault(root[0], [root[1], 0])
             entry[1] += found
-        for score, link in follow:  # a column's own pages continue it; anything else explores
-            continues = column if link.generated or score == CONTINUATION else None
-            yield self._list_request(link.url, site, priority=score, column=continues)
+        for score, link in follow:  # a list's own pages continue it; anything else explores
+            if link.generated or score == CONTINUATION:
+                yield self._list_request(link.url, site, priority=score, root=root,
+                                         explore=not in_column)
+            else:
+                yield self._list_request(link.url, site, priority=score)
 
     def parse_report(self, response: Response) -> Iterator[CaptureItem | GoneItem | Request]:
         site_id = response.meta["site_id"]

@@ -13,5 +13,7 @@ def test_terminal_progress_and_summary(replica, tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-2000:]
     assert "replica-zhangshu: 5 pages, 1 report candidates, 1 new reports" in run.stdout
     assert "done replica-zhangshu" not in run.stderr  # the display replaces the log lines
-    assert run.stdout.rstrip().endswith(
-        "crawl finished: 1 sites, 5 pages\nreports: 1 new, 0 revised, 0 removed\nerrors: 0")
+    summary = run.stdout.rstrip().split("\n")[-4:]
+    assert summary[:3] == ["crawl finished: 1 sites, 5 pages",
+                           "reports: 1 new, 0 revised, 0 removed", "errors: 0"]
+    assert summary[3].startswith("column replica-zhangshu: 信息公开 <http://127.0.0.1:")
