@@ -208,3 +208,20 @@ def test_full_refetch_with_changed_chrome_makes_no_revision(history: History) ->
     assert outcomes.get("nianbao/unchanged", 0) >= len(REPORTS_FIRST) - 1, outcomes
     assert run.stats.get("nianbao/revised", 0) == 0 and run.stats.get("nianbao/new_report", 0) == 0
     assert sorted(query(history.db, VERSIONS)) == sorted(query(history.db.with_name("later.db"), VERSIONS))
+
+
+def test_replica_reports_have_varied_consistent_figures(history: History) -> None:
+    """The demo's charts need figures: new applications vary by report, R1-R4 hold except in
+    the one report that fails R2 as printed (seed 003), and some cells are blank."""
+    current = "SELECT current_version_id FROM reports"
+    totals = [v for (v,) in query(history.first_db, (
+        f"SELECT value FROM cells WHERE version_id IN ({current}) AND tbl = 'requests' "
+        "AND row_key = 'new_received' AND col_key = 'total'"))]
+    assert len(totals) >= 8 and len(set(totals)) >= 6, totals
+    failed = query(history.first_db, (
+        "SELECT DISTINCT a.name, c.rule FROM checks c JOIN reports r ON r.current_version_id = "
+        "c.version_id JOIN agencies a ON a.id = r.agency_id WHERE NOT c.ok AND c.rule != 'R5'"))
+    assert failed == [("宜春丰城高新技术产业开发区", "R2")]
+    blanks = query(history.first_db, f"SELECT count(*) FROM cells WHERE version_id IN ({current}) "
+                                     "AND value IS NULL")
+    assert blanks[0][0] > 0
