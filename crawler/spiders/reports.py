@@ -205,6 +205,13 @@ class ReportSpider(Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # robots.txt, private network, offsite: refused by policy
         site_id = request.meta.get("site_id")
+        if failure.check(HttpError) and failure.value.response.status in (404, 410) \
+                and request.meta.get("explore"):
+            # a dead menu link: the site's answer, not a gap in the crawl (nothing is behind it)
+            self.crawler.stats.inc_value(f"nianbao/site/{site_id}/dead_links")
+            logger.info("site %s: dead link %s (%d)", site_id, request.url,
+                        failure.value.response.status)
+            return
         self.failed_sites[site_id] = self.failed_sites.get(site_id, 0) + 1
         self.crawler.stats.inc_value("nianbao/fetch_errors")
         logger.error("site %s: %s failed: %s", site_id, request.url,
