@@ -45,6 +45,8 @@ _NAMED = re.compile(r"\.(pdf|docx?|wps|ofd|xlsx?|txt)\s*(?:[(（\[【][^)）\]�
 # The last path segment of a download endpoint (downfile.jsp, download.do, getFile, fileDown…)
 # or a folder of attachments (/attach/, /fujian/).
 _ENDPOINT = re.compile(r"down|getfile|attach|fujian|/file/|fileget|showfile|readfile", re.I)
+# A link saying only "download" serves a file from whatever URL the CMS uses (get.aspx?code=…).
+_DOWNLOAD_TEXT = re.compile(r"^[\[【]?(?:附件\S{0,4}|点击下载|(?:原文|全文|附件)?下载(?:附件|原文|全文)?)[\]】]?$")
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,9 @@ def is_download_endpoint(url: str) -> bool:
 
 def is_document_link(url: str, text: str = "") -> bool:
     """A link that names a document: its text, a query parameter or its path ends in a
-    document extension, or it is a download endpoint."""
-    return bool(named_kind(text) or query_kind(url) or path_kind(url) or is_download_endpoint(url))
+    document extension, it is a download endpoint, or its text says only 下载 / 附件."""
+    return bool(named_kind(text) or query_kind(url) or path_kind(url) or is_download_endpoint(url)
+                or _DOWNLOAD_TEXT.match(text.strip()))
 
 
 def disposition_filename(raw: bytes | str | None) -> str | None:

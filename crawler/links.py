@@ -33,7 +33,8 @@ _JS_OBJECT = re.compile(r"\{[^{}]{0,400}\}")
 _JS_NAME = re.compile(r"['\"]?(?:name|title|text|label)['\"]?\s*:\s*['\"]([^'\"]+)['\"]")
 _JS_URL = re.compile(r"['\"]?(?:url|href|link|path)['\"]?\s*:\s*['\"]([^'\"]+)['\"]")
 # Link texts that say nothing of what they lead to: the row around them does.
-_GENERIC_TEXT = re.compile(r"^(?:附件\S{0,3}|下载|点击下载|查看|查看原文|原文|全文|详情|\S{0,40}\.\w{2,4})$")
+_GENERIC_TEXT = re.compile(
+    r"^[\[【]?(?:附件\S{0,4}|\S{0,2}下载\S{0,2}|查看|查看原文|原文|全文|详情|\S{0,40}\.\w{2,4})[\]】]?$")
 
 
 @dataclass(frozen=True)

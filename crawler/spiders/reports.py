@@ -33,8 +33,6 @@ from ..registry import DEFAULT_SITES, Site, load_sites
 
 logger = logging.getLogger(__name__)
 _ATTACHMENT_TEXT = re.compile(r"附件|下载|点击|查看|原文|^\S+\.\w{2,4}$")
-# On a report page, a link saying only "download" may serve the file from any URL.
-_DOWNLOAD_TEXT = re.compile(r"^(?:附件\S{0,4}|点击下载|(?:原文|全文|附件)?下载(?:附件|原文|全文)?)$")
 
 
 class ReportSpider(Spider):
@@ -173,8 +171,7 @@ class ReportSpider(Spider):
             if is_report_title(link.text):
                 yield self._report_request(link.url, site, link.text)
             elif is_document_link(link.url, link.text) and (
-                    not link.text or _ATTACHMENT_TEXT.search(link.text)) \
-                    or _DOWNLOAD_TEXT.match(link.text):
+                    not link.text or _ATTACHMENT_TEXT.search(link.text)):
                 yield self._report_request(link.url, site, title)
 
     def _capture(self, response: Response, title: str, content_type: str | None) -> CaptureItem:

@@ -36,6 +36,8 @@ def test_content_disposition_without_a_name() -> None:
     ("http://h/attach/0/a8f3c2?name=x.pdf", ""),
     ("http://h/attach/0/a8f3c2", ""),
     ("http://h/show.aspx?code=1", "年报.wps"),
+    ("http://h/fj/get.aspx?code=9f3", "下载"),
+    ("http://h/fj/get.aspx?code=9f3", "[点击下载]"),
     ("http://h/show.aspx?code=1", "年报.ofd (235 KB)"),
     ("http://h/a/b.PDF", ""),
 ])
@@ -47,6 +49,7 @@ def test_document_links(url: str, text: str) -> None:
     ("http://h/art/2023/1/30/art_2091_61584.html", "宜春市2022年政府信息公开工作年度报告"),
     ("http://h/col/col2091/index.html", "政府信息公开年报"),
     ("http://h/files/index.html", ""),
+    ("http://h/xzzx/index.html", "下载中心"),
 ])
 def test_pages_are_no_document_links(url: str, text: str) -> None:
     assert not is_document_link(url, text)
