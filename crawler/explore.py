@@ -33,13 +33,16 @@ _TEXT_SCORES = (
 _URL_SCORES = ((re.compile(r"ndbg|gknb|xxgknb|/nb/|annual", re.I), 20),
                (re.compile(r"xxgk|zwgk|gkml|fdzdgk", re.I), 10))
 CONTINUATION = 90  # a list's next pages, a CMS pager's pages, a page's frames
+SCRIPT_TARGET = 80  # explored, never a continuation: onclick handlers point anywhere
 REPORT_PRIORITY = 1000  # report candidates before any list page
 
 
 def link_score(link: Link) -> int:
     """0: not worth following. Otherwise the request priority of a list page behind the link."""
-    if link.generated or is_pagination_text(link.text):
+    if link.via in ("pager", "frame") or is_pagination_text(link.text):
         return CONTINUATION
+    if link.via == "script":  # a page forwarding elsewhere, or any onclick handler's target
+        return SCRIPT_TARGET
     if not is_column_title(link.text):
         return 0
     text = re.sub(r"\s+", "", link.text)

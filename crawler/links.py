@@ -1,6 +1,7 @@
 """Links out of a list or report page, in every shape the registry's CMSes use.
 
-Plain anchors and iframes (pdf.js `viewer.html?file=`), script redirects, menus built by script
+Plain anchors, frames and iframes (pdf.js `viewer.html?file=`), jump menus (`<select onchange>`),
+script redirects, menus built by script
 (anchors in `document.write`/`innerHTML` strings, `{name: …, url: …}` menu data), Hanweb JCMS datastores (records in
 CDATA inside `<script type="text/xml">`, further pages from dataproxy.jsp), TRS WCM
 `createPageHTML(total, current, "index", "html")`. Hand-written: each CMS's paging is inline
@@ -41,8 +42,9 @@ _GENERIC_TEXT = re.compile(
 class Link:
     url: str
     text: str
-    generated: bool = False  # a page computed from a CMS pager, or a frame of the page
+    generated: bool = False  # not an anchor: computed from a CMS pager, a frame, a script
     context: str = ""  # the text of the row around an anchor whose own text says nothing
+    via: str = "anchor"  # anchor | pager | frame | script (a redirect) | select (an option)
 
 
 def _text(value: str) -> str:
@@ -69,6 +71,18 @@ def _row_text(anchor: Selector) -> str:
     return _text(" ".join(row.css("::text").getall()))[:200] if row else ""
 
 
+def _options(selector: Selector, base: str) -> list[Link]:
+    """A jump menu: `<select onchange="location=this.value">` options whose values are URLs."""
+    out = []
+    for option in selector.xpath("//select[contains(@onchange, 'location') or "
+                                 "contains(@onchange, 'open')]/option[@value]"):
+        value = option.attrib["value"].strip()
+        if value and not value.startswith(("#", "javascript:")) and ("/" in value or "." in value):
+            out.append(Link(urljoin(base, value), _text(" ".join(option.css("::text").getall())),
+                            via="select"))
+    return out
+
+
 def _script_links(selector: Selector, base: str) -> list[Link]:
     """Menus a script builds: anchors in strings, and `{name: '政府信息公开', url: '/xxgk/'}`."""
     out = []
@@ -84,12 +98,13 @@ def _script_links(selector: Selector, base: str) -> list[Link]:
 
 
 def _frames(selector: Selector, base: str) -> list[Link]:
-    """iframe/embed/object targets; a pdf.js viewer's `file=` names the document itself."""
+    """frame/iframe/embed/object targets; a pdf.js viewer's `file=` names the document itself."""
     out = []
-    for src in selector.css("iframe::attr(src), embed::attr(src), object::attr(data)").getall():
+    for src in selector.css("iframe::attr(src), frame::attr(src), embed::attr(src), "
+                            "object::attr(data)").getall():
         url = urljoin(base, src.strip())
         files = parse_qs(urlsplit(url).query).get("file")
-        out.append(Link(urljoin(url, files[0]) if files else url, "", True))
+        out.append(Link(urljoin(url, files[0]) if files else url, "", True, via="frame"))
     return out
 
 
@@ -108,7 +123,8 @@ def _hanweb_pages(text: str, base: str, inline_records: int) -> list[Link]:
     for start in range(max(inline_records, per_page) + 1, int(total.group(1)) + 1, per_page):
         query = {"startrecord": start, "endrecord": start + per_page - 1, "perpage": per_page,
                  **params}
-        out.append(Link(urljoin(base, proxy.group(1)) + "?" + urlencode(query), "", True))
+        out.append(Link(urljoin(base, proxy.group(1)) + "?" + urlencode(query), "", True,
+                        via="pager"))
     return out
 
 
@@ -126,8 +142,8 @@ def _trs_pages(text: str, base: str) -> list[Link]:
         total, current = _js_int(total_arg, text), _js_int(current_arg, text)
         if total is None or current != 0:
             continue
-        out += [Link(urljoin(base, f"{name}.{ext}" if n == 0 else f"{name}_{n}.{ext}"), "", True)
-                for n in range(total)]
+        out += [Link(urljoin(base, f"{name}.{ext}" if n == 0 else f"{name}_{n}.{ext}"), "", True,
+                     via="pager") for n in range(total)]
     return out
 
 
@@ -143,7 +159,7 @@ def page_links(response: TextResponse) -> list[Link]:
     """Every link a page offers: anchors (incl. Hanweb records), frames, CMS-generated pages."""
     text, base = response.text, response.url
     links = (_anchors(response.selector, base) + _frames(response.selector, base)
-             + _script_links(response.selector, base))
+             + _options(response.selector, base) + _script_links(response.selector, base))
     records = _CDATA.findall(text)
     for record in records:
         links += _anchors(Selector(text=record), base)
@@ -152,5 +168,6 @@ def page_links(response: TextResponse) -> list[Link]:
     if "createPageHTML" in text:
         links += _trs_pages(text, base)
     # home pages that forward with a script (window.location.href = "…") instead of HTTP
-    links += [Link(urljoin(base, a or b), "", True) for a, b in _JS_REDIRECT.findall(text)]
+    links += [Link(urljoin(base, a or b), "", True, via="script")
+              for a, b in _JS_REDIRECT.findall(text)]
     return links

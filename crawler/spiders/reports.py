@@ -136,7 +136,7 @@ class ReportSpider(Spider):
             entry = self.columns.setdefault(site.id, {}).setdefault(root[0], [root[1], 0])
             entry[1] += found
         for score, link in follow:  # a list's own pages continue it; anything else explores
-            if link.generated or score == CONTINUATION:
+            if score == CONTINUATION:
                 yield self._list_request(link.url, site, priority=score, root=root,
                                          explore=not in_column)
             else:

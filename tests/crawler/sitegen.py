@@ -1,7 +1,7 @@
 """Generated portal variants for checking the crawler on shapes nobody tuned it on.
 
 `variant(n)` draws one home-page-only portal from its number: how the menus are built (anchors,
-document.write, JSON menu data, an iframe), how deep the report column is and what it is called,
+document.write, innerHTML, JSON menu data, an iframe, a frameset, a jump menu), how deep the report column is and what it is called,
 how reports are served (download endpoint name and parameter, Content-Disposition style, Content-
 Type, a list row's 下载 link, an attachment named by a number or only 点击下载 on a report page),
 how the column is paged, and which decoys sit beside the reports (解读, notices, 工作要点).
@@ -25,7 +25,8 @@ _SYLLABLES = ("青", "云", "鹤", "松", "桐", "兰", "溪", "岭", "石", "�
               "桂", "杉", "霞", "川", "湖")
 DEPARTMENTS = ("人民政府", "发展和改革委员会", "教育体育局", "财政局", "自然资源局",
                "卫生健康委员会", "市场监督管理局", "交通运输局")
-MENU_STYLES = ("anchor", "script-write", "script-json", "iframe", "inner-html")
+MENU_STYLES = ("anchor", "script-write", "script-json", "iframe", "inner-html", "frameset",
+               "select")
 COLUMN_TEXTS = ("政府信息公开年报", "政府信息公开工作年度报告", "年度报告", "信息公开年报",
                 "政府信息公开年度报告")
 TOP_TEXTS = ("政府信息公开", "政务公开", "信息公开", "政府信息公开专栏")
@@ -130,11 +131,15 @@ def build(v: Variant, state: str) -> dict:
 def _menu_page(m: SiteMap, v: Variant, url: str, title: str, items: list[tuple[str, str]],
                extra: list[tuple[str, str]]) -> None:
     style = v.choices["menu"]
-    if style == "iframe":
+    if style in ("iframe", "frameset"):
         frame = url.rstrip("/").rsplit(".", 1)[0] + "-menu.html" if url.endswith(".html") \
             else f"{url}menu.html"
         m.html(frame, "导航", links(items))
-        body = f'<iframe src="{frame}" frameborder="0"></iframe>'
+        body = (f'<iframe src="{frame}" frameborder="0"></iframe>' if style == "iframe" else
+                f'<frameset cols="200,*"><frame src="{frame}"><frame src="{url}"></frameset>')
+    elif style == "select":
+        body = ("<select onchange=\"window.open(this.value)\"><option value=''>--栏目--</option>"
+                + "".join(f'<option value="{u}">{t}</option>' for t, u in items) + "</select>")
     elif style == "script-write":
         body = "<ul><script>" + "".join(
             f"document.write('<li><a href=\"{u}\">{t}</a></li>');" for t, u in items) + "</script></ul>"

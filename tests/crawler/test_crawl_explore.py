@@ -14,7 +14,8 @@ def test_scores_put_the_report_column_first() -> None:
     assert scores == sorted(scores, reverse=True) and len(set(scores)) == 4
     assert link_score(Link("http://h/news/", "新闻动态")) == 0
     assert link_score(Link("http://h/x_2.html", "下一页")) == CONTINUATION
-    assert link_score(Link("http://h/frame.html", "", True)) == CONTINUATION
+    assert link_score(Link("http://h/frame.html", "", True, via="frame")) == CONTINUATION
+    assert CONTINUATION > link_score(Link("http://h/go.html", "", True, via="script")) > 0
     # a report title is a report candidate, never a column
     assert link_score(Link("http://h/a.html", "某局2022年政府信息公开工作年度报告")) == 0
 
@@ -32,12 +33,17 @@ def test_script_menus_and_row_context() -> None:
       var menu = [{"name": "政府信息公开年报", "url": "/col/2091/"}, {title: '首页', href: '/'}];
     </script></ul>
     <ul><li><span>某局2021年政府信息公开工作年度报告</span> <a href="/attach/0/a8?name=x.docx">下载</a>
-      <span>2022-01-28</span></li></ul></body></html>"""
+      <span>2022-01-28</span></li></ul>
+    <select onchange="window.location=this.value"><option value="">部门</option>
+      <option value="/bm/fgw/xxgk/">发改委信息公开</option></select>
+    <frameset><frame src="/left.html"></frameset></body></html>"""
     response = HtmlResponse("http://h/", body=body.encode(), encoding="utf-8")
     links = {link.url: link for link in page_links(response)}
     assert links["http://h/zwgk/"].text == "政务公开"
     assert links["http://h/col/2091/"].text == "政府信息公开年报"
     assert links["http://h/"].text == "首页"
+    assert links["http://h/bm/fgw/xxgk/"].text == "发改委信息公开"
+    assert links["http://h/left.html"].via == "frame"
     download = links["http://h/attach/0/a8?name=x.docx"]
     assert download.text == "下载"
     assert download.context.startswith("某局2021年政府信息公开工作年度报告")
