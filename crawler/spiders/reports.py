@@ -28,7 +28,8 @@ from ..documents import decide_kind, disposition_filename, file_stem, is_documen
 from ..explore import CONTINUATION, DEFAULT_BUDGET, REPORT_PRIORITY, ExploreBudget, link_score
 from ..items import CaptureItem, GoneItem
 from ..links import Link, page_links
-from ..recognise import is_report_title, names_companion, report_year
+from ..recognise import is_report_title, names_companion, report_year, \
+    year_in_annual_column
 from ..registry import DEFAULT_SITES, Site, load_sites
 
 logger = logging.getLogger(__name__)
@@ -119,10 +120,11 @@ class ReportSpider(Spider):
         site = self.sites[response.meta["site_id"]]
         follow: list[tuple[int, Link]] = []
         found = 0
+        root = response.meta.get("root") or (response.url, _title(response))
         for link in page_links(with_encoding(response)):
             if not site.owns(link.url):
                 continue
-            title = _candidate_title(link)
+            title = _candidate_title(link) or year_in_annual_column(link.text, root[1])
             if title:
                 found += 1
                 yield self._report_request(link.url, site, title)
@@ -130,7 +132,6 @@ class ReportSpider(Spider):
                 score = link_score(link)
                 if score:
                     follow.append((score, link))
-        root = response.meta.get("root") or (response.url, _title(response))
         in_column = bool(found) or not response.meta.get("explore", True)
         if found:
             entry = self.columns.setdefault(site.id, {}).setdefault(root[0], [root[1], 0])

@@ -38,7 +38,7 @@ ENDPOINTS = (("module/download/downfile.jsp", "filename", "{n}.{ext}"),
              ("servlet/DocServlet", "doc", "{n}"))
 HEADER_STYLES = ("plain", "rfc5987", "gbk", "utf8raw", "none")
 CONTENT_TYPES = ("application/octet-stream", "application/x-download", "real")
-PLACEMENTS = ("list-title", "list-row", "page-number", "page-generic", "page-title")
+PLACEMENTS = ("list-title", "list-row", "list-year", "page-number", "page-generic", "page-title")
 MIME = {"pdf": "application/pdf", "docx": DOCX}
 _SEEDS = {"000": ("宜春市工业和信息化局", 2022), "004": ("上饶市工业和信息化局", 2021)}
 
@@ -161,6 +161,8 @@ def _row(m: SiteMap, v: Variant, r: Report, state: str) -> str:
     title = html.escape(r.title)
     if r.placement == "list-title":
         return f'<li><a href="{url}" title="{title}">{title}</a><span>{r.year + 1}-01-20</span></li>'
+    if r.placement == "list-year":  # the column's title says what the year is of
+        return f'<li><a href="{url}">{r.year}年度</a></li>'
     if r.placement == "list-row":
         return f'<li><span>{title}</span> <a href="{url}">下载</a> <span>{r.year + 1}-01-20</span></li>'
     page = f"{v.prefix}art/{r.number}.html"
