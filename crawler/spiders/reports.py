@@ -80,8 +80,9 @@ class ReportSpider(Spider):
         errors = self.failed_sites.get(site_id, 0)
         if errors:
             return f"{errors} fetch errors"
-        if self.state.get("explore_cut", {}).get(site_id) and not self.columns.get(site_id):
-            return "exploring budget spent before any report column was found"
+        if not self.columns.get(site_id):  # more likely a redesign than every report gone
+            cut = self.state.get("explore_cut", {}).get(site_id)
+            return "no report column found" + (" (exploring budget spent)" if cut else "")
         return None
 
     def column_used(self, site_id: str) -> str | None:
@@ -96,7 +97,9 @@ class ReportSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites.values():
             for url in site.entry_urls:
-                yield self._list_request(url, site, dont_filter=True)
+                request = self._list_request(url, site, dont_filter=True)
+                request.meta["start"] = True  # a start page that is gone is no dead menu link
+                yield request
 
     def _list_request(self, url: str, site: Site, dont_filter: bool = False, priority: int = 0,
                       root: tuple[str, str] | None = None, explore: bool = True) -> Request:
@@ -204,7 +207,7 @@ class ReportSpider(Spider):
             return  # robots.txt, private network, offsite: refused by policy
         site_id = request.meta.get("site_id")
         if failure.check(HttpError) and failure.value.response.status in (404, 410) \
-                and request.meta.get("explore"):
+                and request.meta.get("explore") and not request.meta.get("start"):
             # a dead menu link: the site's answer, not a gap in the crawl (nothing is behind it)
             self.crawler.stats.inc_value(f"nianbao/site/{site_id}/dead_links")
             logger.info("site %s: dead link %s (%d)", site_id, request.url,

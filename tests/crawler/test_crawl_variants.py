@@ -8,6 +8,8 @@ removed and the new report are seen as such; overall: the unchanged recrawl's by
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +20,7 @@ from conftest import query, run_crawl
 from sitegen import Variant, build, variant
 
 from replica.server import ReplicaHTTPServer, ReplicaState
+from replica.sitemap import Page
 
 TUNED = range(0, 6)  # looked at while building the crawler's download and menu handling
 HELD_OUT = range(100, 103)  # never looked at before this check (default run: ~40 s)
@@ -37,19 +40,31 @@ class Outcome:
     failures: list[str]
 
 
+@contextmanager
+def serving(first: dict, later: dict) -> Iterator[tuple[str, ReplicaState]]:
+    """The replica's HTTP server over given pages; yields its origin and state."""
+    state = ReplicaState()
+    state.sites = {"first": first, "later": later}
+    server = ReplicaHTTPServer(("127.0.0.1", 0), state)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def registry(variants: list[Variant], origin: str, path: Path) -> Path:
+    path.write_text(yaml.safe_dump({"sites": [v.registry_entry(origin) for v in variants]},
+                                   allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def crawl_variants(numbers: range, tmp: Path) -> Outcome:
     variants = [variant(n) for n in numbers]
-    state = ReplicaState()
-    state.sites = {s: {k: v for x in variants for k, v in build(x, s).items()}
-                   for s in ("first", "later")}
-    server = ReplicaHTTPServer(("127.0.0.1", 0), state)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        origin = f"http://127.0.0.1:{server.server_address[1]}"
-        sites = tmp / "sites.yml"
-        sites.write_text(yaml.safe_dump({"sites": [v.registry_entry(origin) for v in variants]},
-                                        allow_unicode=True), encoding="utf-8")
+    pages = [{k: v for x in variants for k, v in build(x, s).items()} for s in ("first", "later")]
+    with serving(*pages) as (origin, state):
+        sites = registry(variants, origin, tmp / "sites.yml")
         db = tmp / "variants.db"
         first = run_crawl(db, sites, timeout=600)
         assert first.returncode == 0, first.stderr[-3000:]
@@ -60,9 +75,6 @@ def crawl_variants(numbers: range, tmp: Path) -> Outcome:
         later = run_crawl(db, sites, timeout=600)
         assert later.returncode == 0, later.stderr[-3000:]
         return _outcome(variants, db, found, hits_first, first.stats, recrawl.stats)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _found(db: Path) -> dict[str, set[tuple[str, int]]]:
@@ -125,3 +137,23 @@ def test_tuned_variants(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_more_held_out_variants(tmp_path: Path) -> None:
     _check(crawl_variants(HELD_OUT_MORE, tmp_path))
+
+
+@pytest.mark.parametrize("later", ["gone", "redesigned"])
+def test_a_site_whose_column_cannot_be_found_keeps_its_reports(later: str, tmp_path: Path) -> None:
+    """Start page 404, or a redesign the explorer does not see through: no report is claimed
+    removed (the crawl is incomplete for the site), whatever the rest of the crawl shows."""
+    v = variant(7)
+    first = build(v, "first")
+    redesign = {v.prefix: Page(b"<html><body>new portal</body></html>")}
+    with serving(first, {} if later == "gone" else redesign) as (origin, state):
+        sites = registry([v], origin, tmp_path / "sites.yml")
+        db = tmp_path / "n.db"
+        assert run_crawl(db, sites).returncode == 0
+        state.state = "later"
+        run = run_crawl(db, sites)
+    assert run.returncode == 0, run.stderr[-3000:]
+    why = "1 fetch errors" if later == "gone" else "no report column found"
+    assert f"site variant-7: {why}, crawl incomplete" in run.stderr
+    statuses = {s for (s,) in query(db, "SELECT status FROM reports")}
+    assert statuses == {"current"} and len(v.truth("first")) == len(query(db, "SELECT id FROM reports"))
