@@ -229,7 +229,8 @@ class QueueWriter:
         incomplete = self.registry.incomplete_sites()
         for site_id, urls in sorted(self.registry.seen_by_site().items()):
             if site_id in incomplete:
-                log.warning("site %s had failed list pages: not marking unseen reports", site_id)
+                log.warning("site %s had failed pages or no report column found: not marking "
+                            "unseen reports", site_id)
                 continue
             self.archive.complete_crawl(site_id, urls)
             self.stats.completed_sites.append(site_id)

@@ -269,10 +269,14 @@ class DistributedCrawl:
             raise DontCloseSpider
 
     def _publish_failures(self, spider: Spider) -> None:
-        """Sites with a fetch that failed for good: the writer will not complete them."""
+        """Sites with a fetch that failed for good: the writer will not complete them; and
+        sites where this crawler found a report column (the writer completes no other)."""
         failed = [site_id for site_id, count in spider.failed_sites.items() if count]
         if failed:
             self.registry.server.sadd(self.registry.keys.incomplete_sites, *failed)
+        columns = [site_id for site_id, found in spider.columns.items() if found]
+        if columns:
+            self.registry.server.sadd(self.registry.keys.column_sites, *columns)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.beat.running:
