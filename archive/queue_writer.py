@@ -29,7 +29,7 @@ from typing import Protocol
 
 import redis
 
-from crawler.redis_crawl_state import CrawlKeys, CrawlRegistry
+from crawlstate.redis_state import CrawlKeys, CrawlRegistry
 
 from . import coverage
 from .bulk import parsing_pool

@@ -17,8 +17,11 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# The generated site is 10,000 list pages of news and no report: without a lifted exploring
+# budget (crawler/explore.py) the crawl would stop looking after 40 of them.
 NO_POLITENESS = {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "16",
-                 "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "LOG_LEVEL": "INFO"}
+                 "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "LOG_LEVEL": "INFO",
+                 "NIANBAO_EXPLORE_BUDGET": "1000000"}
 
 
 def crawl(db: Path, sites: Path, stats: Path, extra: dict[str, str] | None = None) -> dict:

@@ -47,6 +47,13 @@ class CrawlCoverage:
         a page of the site we did not see."""
         self._problem(site_id, "refused", f"{kind} {url} refused: {message}")
 
+    def dead_link(self, site_id: str, kind: str, url: str, message: str) -> None:
+        """A menu link that is gone (404/410): the site's own answer, not a gap in the crawl,
+        but kept as the reason when the column was not reached (a redesign moved it)."""
+        site = self._site(site_id)
+        if len(site["errors"]) < MAX_ERRORS:
+            site["errors"].append(f"{kind} {url}: {message} (dead link)")
+
     def cut(self, site_id: str, why: str) -> None:
         """A page left unfetched by a budget (pages, bytes, rendering time)."""
         self._problem(site_id, "cut", f"cut by a budget: {why}")

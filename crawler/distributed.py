@@ -2,7 +2,7 @@
 
 `distributed_settings(url)` is an overlay on the project settings that
 - swaps in scrapy-redis' scheduler and duplicate filter, shared in Redis, with a queue whose pop
-  is reliable (see crawler/redis_crawl_state.py: popped requests stay "in flight" until handled);
+  is reliable (see crawlstate/redis_state.py: popped requests stay "in flight" until handled);
 - lets one process seed the start URLs (SETNX lock with a TTL its heartbeat refreshes), the
   others wait for the "seeded" marker and take over if the seeder died before setting it;
 - replaces the local archive pipeline by one that RPUSHes each capture to Redis, where the
@@ -35,7 +35,7 @@ from archive.capture import Capture
 from archive.queue_writer import encode_capture, encode_gone, encode_sites
 
 from .items import CaptureItem, GoneItem
-from .redis_crawl_state import CrawlKeys, CrawlRegistry, redis_params
+from crawlstate.redis_state import CrawlKeys, CrawlRegistry, redis_params
 from .registry import DEFAULT_SITES, load_sites
 from .run import CrawlSummary, crawl_settings, default_crawl_dir
 
@@ -269,10 +269,14 @@ class DistributedCrawl:
             raise DontCloseSpider
 
     def _publish_failures(self, spider: Spider) -> None:
-        """Sites with a fetch that failed for good: the writer will not complete them."""
+        """Sites with a fetch that failed for good: the writer will not complete them; and
+        sites where this crawler found a report column (the writer completes no other)."""
         failed = [site_id for site_id, count in spider.failed_sites.items() if count]
         if failed:
             self.registry.server.sadd(self.registry.keys.incomplete_sites, *failed)
+        columns = [site_id for site_id, found in spider.columns.items() if found]
+        if columns:
+            self.registry.server.sadd(self.registry.keys.column_sites, *columns)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.beat.running:

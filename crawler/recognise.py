@@ -16,7 +16,9 @@ _DISCLOSURE = re.compile(r"信息公开|政务公开")
 _EXCLUDED = re.compile(
     r"解读|要点|通知|公告|图解|一图|读懂|问答|征求意见|预算|决算|审计|统计年报|指南|目录|"
     r"工作方案|实施方案|计划|考核|评估|报送|培训|会议")
-_COLUMN = re.compile(r"信息公开|政务公开|主动公开|公开年报|年度报告|公开目录")
+_COLUMN = re.compile(r"信息公开|政务公开|主动公开|年报|年度报告|公开目录")
+# A year alone ("2022年度"), as annual-report columns list their reports.
+_YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}年度?(?:报告|年报)?$")
 _PAGINATION = re.compile(r"^\s*(?:下一?页|后页|尾页|末页|>|»|\[?\d{1,4}\]?)\s*$")
 
 
@@ -29,10 +31,26 @@ def is_report_title(title: str) -> bool:
     return bool(_ANNUAL.search(text) or _DISCLOSURE.search(text))
 
 
+def names_companion(text: str) -> bool:
+    """A link text naming a report's companion or another document (解读, 通知, 预算…)."""
+    return bool(_EXCLUDED.search(re.sub(r"\s+", "", text or "")))
+
+
 def is_column_title(text: str) -> bool:
     """A navigation link towards the disclosure column (政府信息公开, 法定主动公开内容, 年报…)."""
     text = re.sub(r"\s+", "", text or "")
     return bool(text) and len(text) <= 20 and bool(_COLUMN.search(text)) and report_year(text) is None
+
+
+def year_in_annual_column(text: str, column_title: str) -> str | None:
+    """The report title a year-only link stands for in an annual-report column:
+    '2022年度' in 政府信息公开年报 -> '2022年度政府信息公开年报'."""
+    text = re.sub(r"\s+", "", text or "")
+    if not _YEAR_ONLY.match(text) or not _ANNUAL.search(column_title or "") \
+            or report_year(column_title) is not None:
+        return None
+    title = text + re.sub(r"\s+", "", column_title)
+    return title if is_report_title(title) else None
 
 
 def is_pagination_text(text: str) -> bool:

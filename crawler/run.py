@@ -48,7 +48,7 @@ class CrawlSummary:
                 f"sites: {self.reached} reached, {self.complete} complete, "
                 f"{self.sites - self.complete} incomplete", *per_site,
                 f"reports: {self.new} new, {self.revised} revised, {self.removed} removed",
-                f"errors: {self.errors}", *self._rendering()]
+                f"errors: {self.errors}", *self._rendering(), *self.column_lines()]
 
     def _rendering(self) -> list[str]:
         """The rendering fallback's line, when a page needed it (crawler/rendering.py)."""
@@ -57,6 +57,11 @@ class CrawlSummary:
             return []
         seconds = self.stats.get("nianbao/render/seconds", 0)
         return [f"rendered: {pages} pages in {seconds:.1f} s, {skipped} refused by the budget"]
+
+    def column_lines(self) -> list[str]:
+        """Which column each site's reports were found in (set by the spider at its close)."""
+        return [f"column {key.split('/')[2]}: {value}" for key, value in sorted(self.stats.items())
+                if key.startswith("nianbao/site/") and key.endswith("/column")]
 
 
 def default_crawl_dir(db: str) -> Path:

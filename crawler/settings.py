@@ -51,11 +51,15 @@ DOWNLOADER_MIDDLEWARES = {
     # Stats below the cache: downloader/response_bytes counts network bytes, not cache hits.
     "scrapy.downloadermiddlewares.stats.DownloaderStats": 990,
     "crawler.middlewares.PrivateNetworkMiddleware": 50,
+    "crawler.explore.ExploreBudgetMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {"crawler.progress.CrawlProgress": 500}
+
+# Pages per site fetched to look for the report column (crawler/explore.py).
+NIANBAO_EXPLORE_BUDGET = 40
 
 # The archive and the registry; the CLI sets both.
 NIANBAO_DB = "nianbao.db"

@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def ingest_worker_command(args: argparse.Namespace) -> int:
     from archive import Archive
     from archive.queue_writer import QueueWriter, WriterError
-    from crawler.redis_crawl_state import connect
+    from crawlstate.redis_state import connect
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     with Archive(args.db, warc_dir=args.warc_dir) as archive:

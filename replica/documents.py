@@ -21,6 +21,8 @@ from pathlib import Path
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"
 CACHE_DIR = Path(os.environ.get("NIANBAO_REPLICA_CACHE", Path.home() / ".cache" / "nianbao-replica"))
 
+# Part of the cache key: a change to how a kind is built must not serve files built before it.
+BUILD_VERSION = 2  # 2: PDF table rows are broken between cells
 Block = str | list[list[str]]  # a paragraph or a table (rows of cells)
 
 
@@ -37,6 +39,16 @@ class Seed:
     def with_year(self, old: int, new: int) -> "Seed":
         """The same report for another year (the variants the replica needs beyond five seeds)."""
         return Seed(f"{self.name}@{new}", self.text.replace(str(old), str(new)))
+
+    def renamed(self, agency: str, new: str) -> "Seed":
+        """The same report published by another agency (the replica's district portal)."""
+        return Seed(f"{self.name}>{new}", self.text.replace(agency, new))
+
+    def with_figures(self) -> "Seed":
+        """The report with varied, consistent figures (replica/figures.py) instead of zeros."""
+        from .figures import with_figures
+
+        return Seed(f"{self.name}#figures", with_figures(self.text, self.name))
 
     def revised(self) -> "Seed":
         """A revision: the 规范性文件 row's first two figures changed, everything else kept."""
@@ -100,7 +112,7 @@ def text_layout_body(text: str) -> str:
 
 def _cached(kind: str, text: str, build: Callable[[str], bytes], cache_dir: Path) -> bytes:
     """Built once per text and kept on disk: the same bytes (and ETag) on every server start."""
-    key = hashlib.sha256(f"{kind}\n{text}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{kind}\n{BUILD_VERSION}\n{text}".encode()).hexdigest()[:24]
     path = cache_dir / f"{key}.{kind}"
     if path.exists():
         return path.read_bytes()
@@ -156,17 +168,30 @@ def _build_pdf(text: str) -> bytes:
     width, height = A4
     y = height - 50
     for block in blocks(text):
-        rows = [block] if isinstance(block, str) else ["   ".join(r) for r in block]
-        for row in rows:
-            for start in range(0, max(len(row), 1), 38):
-                if y < 50:
-                    pdf.showPage()
-                    y = height - 50
-                pdf.setFont("STSong-Light", 11)
-                pdf.drawString(40, y, row[start:start + 38])
-                y -= 16
+        if isinstance(block, str):
+            lines = [block[start:start + 38] for start in range(0, max(len(block), 1), 38)]
+        else:
+            lines = [line for row in block for line in _wrap_cells(row, 38)]
+        for line in lines:
+            if y < 50:
+                pdf.showPage()
+                y = height - 50
+            pdf.setFont("STSong-Light", 11)
+            pdf.drawString(40, y, line)
+            y -= 16
     pdf.save()
     return buffer.getvalue()
+
+
+def _wrap_cells(cells: list[str], width: int) -> list[str]:
+    """A table row on as many lines as it needs, broken between cells (a figure cut in two
+    would read as two figures)."""
+    lines = [""]
+    for cell in cells:
+        if lines[-1] and len(lines[-1]) + 3 + len(cell) > width:
+            lines.append("")
+        lines[-1] = f"{lines[-1]}   {cell}" if lines[-1] else cell
+    return lines
 
 
 def _convert_to_doc(source: bytes) -> bytes:

@@ -1,92 +1,30 @@
 """What each replica site serves, in the 'first' and the 'later' state.
 
-Five site shapes, all built from the seeds: a Yichun-style static site, a Hanweb JCMS site in GBK,
-a TRS WCM site with DOCX/PDF attachments and a pdf.js viewer, a county site in text layout, and a
-site of fault knobs (flaky list, slow page, oversize file, robots-disallowed page).
+Six site shapes, all built from the seeds: a Yichun-style static site, a Hanweb JCMS site in GBK,
+a TRS WCM site with DOCX/PDF attachments and a pdf.js viewer, a county site in text layout, a
+site of fault knobs (flaky list, slow page, oversize file, robots-disallowed page), and a district
+portal known by its home page only, with download endpoints (replica/portal.py).
 """
 from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from . import documents as docs
 from .documents import Seed
+from .portal import portal
+from .sitemap import CHROME_SLOTS, Page, SiteMap, chrome_marker, links, news, render_chrome
 
-# Visible chrome printed by the server on every request, in and around the article as real
-# CMSs print it: today's date above the title, a counter and font-size switch under it, print
-# and close links at the article's foot, the site counter and clock in the footer. The bytes
-# of a page change on every fetch; the report does not (parsers.chrome cuts all of it).
-CHROME_SLOTS = {
-    "top": "今天是{now:%Y年%m月%d日} {weekday}",
-    "info": "浏览次数：{visit}　字号：大 中 小",
-    "tools": "【打印】【关闭】　阅读次数：{visit}",
-    "foot": "访问量：{visit}　当前时间：{now:%Y-%m-%d %H:%M:%S}",
-}
-_WEEKDAYS = "一二三四五六日"
+__all__ = ["CHROME_SLOTS", "Page", "SiteMap", "build", "chrome_marker", "render_chrome"]
 
-
-def chrome_marker(slot: str) -> str:
-    return f"<!--chrome:{slot}-->"
-
-
-def render_chrome(page: Page, visit: int, now: datetime) -> bytes:
-    """The page's bytes with every chrome slot filled in for this request."""
-    body = page.body
-    for slot, template in CHROME_SLOTS.items():
-        text = template.format(now=now, visit=visit, weekday=f"星期{_WEEKDAYS[now.weekday()]}")
-        body = body.replace(chrome_marker(slot).encode(), text.encode(page.chrome_encoding or "utf-8"))
-    return body
 DATAPROXY = "/zhangshu/module/web/jpage/dataproxy.jsp"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@dataclass
-class Page:
-    body: bytes
-    content_type: str = "text/html; charset=utf-8"
-    status: int = 200
-    location: str | None = None  # for redirects
-    chrome_encoding: str | None = "utf-8"  # None: no chrome (attachments, XML)
-
-
-@dataclass
-class SiteMap:
-    pages: dict[str, Page] = field(default_factory=dict)
-
-    def html(self, path: str, title: str, body: str, encoding: str = "utf-8",
-             header_charset: bool = True) -> None:
-        meta = f'<meta http-equiv="Content-Type" content="text/html; charset={encoding}">'
-        slot = {name: chrome_marker(name) for name in CHROME_SLOTS}
-        text = (f"<!DOCTYPE html><html><head>{meta}<title>{html.escape(title)}</title></head>"
-                f'<body><div class="article"><div class="date">{slot["top"]}</div>'
-                f'<h1>{html.escape(title)}</h1><div class="info">{slot["info"]}</div>\n{body}\n'
-                f'<div class="tools">{slot["tools"]}</div></div>'
-                f'<div class="footer">{slot["foot"]}</div></body></html>')
-        ctype = f"text/html; charset={encoding}" if header_charset else "text/html"
-        self.pages[path] = Page(text.encode(encoding), ctype, chrome_encoding=encoding)
-
-    def file(self, path: str, body: bytes, content_type: str) -> None:
-        self.pages[path] = Page(body, content_type, chrome_encoding=None)
-
-    def redirect(self, path: str, target: str) -> None:
-        self.pages[path] = Page(b"", status=302, location=target, chrome_encoding=None)
-
-
-def links(items: list[tuple[str, str]]) -> str:
-    return "<ul>" + "".join(f'<li><a href="{u}" title="{html.escape(t)}">{html.escape(t)}</a>'
-                            f"<span>2024-01-15</span></li>" for t, u in items) + "</ul>"
-
-
-def news(prefix: str, n: int, start: int = 0) -> list[tuple[str, str]]:
-    return [(f"市工信局召开第{i}次专题会议", f"{prefix}{i}.html") for i in range(start, start + n)]
 
 
 def yichun(m: SiteMap, state: str, seeds: dict[str, Seed]) -> None:
     base = "/yichun/"
     r2022 = seeds["000"].revised() if state == "later" else seeds["000"]
-    r2021 = seeds["000"].with_year(2022, 2021)
+    r2021 = seeds["000"].with_year(2022, 2021).with_figures()
     m.html(base, "宜春市工业和信息化局", links([
         ("政府信息公开", f"{base}xxgk.html"), ("新闻中心", f"{base}news.html"),
         ("后台登录", f"{base}admin/login.html")]) + links(news(f"{base}news-", 3)))
@@ -103,7 +41,7 @@ def yichun(m: SiteMap, state: str, seeds: dict[str, Seed]) -> None:
              *news("xxgk-show-6200", 6),
              ("宜春市工业和信息化局2021年政府信息公开工作年度报告", "xxgk-show-50321.html")]
     if state == "later":
-        r2023 = seeds["000"].with_year(2022, 2023)
+        r2023 = seeds["000"].with_year(2022, 2023).with_figures()
         items.insert(0, ("宜春市工业和信息化局2023年政府信息公开工作年度报告", "xxgk-show-70001.html"))
         m.html(f"{base}xxgk-show-70001.html", r2023.title, docs.html_body(r2023.text))
     pages = [items[i:i + 8] for i in range(0, len(items), 8)]
@@ -166,7 +104,7 @@ def _record(title: str, url: str) -> str:
 def shangrao(m: SiteMap, state: str, seeds: dict[str, Seed]) -> None:
     """TRS WCM: createPageHTML pagination, ./YYYYMM/tYYYYMMDD_N.html articles, attachments."""
     base = "/zgsr/gxj/"
-    r2021, r2022 = seeds["004"], seeds["004"].with_year(2021, 2022)
+    r2021, r2022 = seeds["004"], seeds["004"].with_year(2021, 2022).with_figures()
     m.html(f"{base}bindex.shtml", "上饶市工业和信息化局", links([
         ("政府信息公开", "xxgk/index.html"), ("工作动态", "gzdt/index.html")]))
     m.html(f"{base}xxgk/index.html", "政府信息公开", links([
@@ -224,11 +162,15 @@ def faults(m: SiteMap, state: str, seeds: dict[str, Seed]) -> None:
 
 
 ROBOTS = b"User-agent: *\nDisallow: /faults/private/\nDisallow: /yichun/admin/\n"
-SITES = (yichun, zhangshu, shangrao, county, faults)
+SITES = (yichun, zhangshu, shangrao, county, faults, portal)
+# Seeds given varied figures (replica/figures.py); 003 keeps its printed figures, which fail R2,
+# and 001 is markdown.
+FIGURED = ("000", "002", "004")
 
 
 def build(state: str) -> dict[str, Page]:
     seeds = {p: Seed.load(p) for p in ("000", "001", "002", "003", "004")}
+    seeds.update({p: seeds[p].with_figures() for p in FIGURED})
     site_map = SiteMap()
     for site in SITES:
         site(site_map, state, seeds)

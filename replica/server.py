@@ -103,7 +103,7 @@ class Handler(BaseHTTPRequestHandler):
         etag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'
         modified = st.modified(parts.path)
         validators = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
-                      "Cache-Control": "no-cache"}
+                      "Cache-Control": "no-cache", **page.headers}
         if self._not_modified(etag, modified):
             return self._send(304, b"", None, validators)
         # Chrome changes on every request; the validators do not (they are over the page).

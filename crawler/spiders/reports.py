@@ -1,10 +1,11 @@
 """One spider for every registered site: no per-site code, only the registry's hints.
 
 Start pages and list pages are walked for three kinds of link: report candidates (a report title,
-or an attachment titled as one), columns (政府信息公开, 法定主动公开内容, 年报…) and pagination
-(下一页, page numbers, Hanweb dataproxy, TRS createPageHTML). Report candidates go to the archive;
-a report page's attachments and pdf.js documents are report candidates too. Nothing else is
-followed.
+or a document link whose row names one), columns (政府信息公开, 法定主动公开内容, 年报…) and
+continuations (下一页, page numbers, Hanweb dataproxy, TRS createPageHTML, frames). Columns are
+explored best first within a page budget (crawler/explore.py), so a home page is enough to start.
+Report candidates go to the archive; a report page's documents (attachments, download endpoints,
+pdf.js files) are report candidates too, their kind decided by the response (crawler/documents.py).
 """
 from __future__ import annotations
 
@@ -25,11 +26,15 @@ from twisted.python.failure import Failure
 from .. import json_lists, rendering
 from ..coverage import CrawlCoverage
 from ..decoding import with_encoding
+from ..documents import decide_kind, disposition_filename, file_stem, is_document_link, \
+    stated_content_type
+from ..explore import CONTINUATION, DEFAULT_BUDGET, REPORT_PRIORITY, ExploreBudget, link_score
 from ..forms import FormPager
 from ..items import CaptureItem, GoneItem
-from ..links import Link, is_attachment, page_links
+from ..links import Link, page_links
 from ..list_dates import list_dates
-from ..recognise import is_column_title, is_pagination_text, is_report_title, report_year
+from ..recognise import is_report_title, names_companion, report_year, \
+    year_in_annual_column
 from ..registry import DEFAULT_SITES, Site, load_sites
 
 logger = logging.getLogger(__name__)
@@ -76,18 +81,43 @@ class ReportSpider(Spider):
         """What this crawl covered per site (crawler/coverage.py), kept across a resume."""
         return CrawlCoverage(self.state)
 
+    @property
+    def columns(self) -> dict[str, dict[str, list]]:
+        """Per site, the list pages where report candidates were found: url -> [title, count]."""
+        return self.state.setdefault("columns", {})
+
+    @property
+    def explore_budget(self) -> ExploreBudget:
+        return ExploreBudget(self.state, self.settings.getint("NIANBAO_EXPLORE_BUDGET",
+                                                              DEFAULT_BUDGET))
+
+    def column_used(self, site_id: str) -> str | None:
+        """'title <url>' of the column that listed the most report candidates."""
+        found = self.columns.get(site_id)
+        if not found:
+            return None
+        url, (title, _) = max(found.items(), key=lambda item: item[1][1])
+        return f"{title} <{url}>"
+
     # -- requests ----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
         # after spider_opened (JOBDIR's state is loaded by then): a resumed crawl keeps its start
         logger.info("crawl started at %s", self.coverage.started_at)
         for site in self.sites.values():
             for url in site.entry_urls:
-                yield self._list_request(url, site, dont_filter=True)
+                request = self._list_request(url, site, dont_filter=True)
+                request.meta["start"] = True  # a start page that is gone is no dead menu link
+                yield request
 
-    def _list_request(self, url: str, site: Site, dont_filter: bool = False,
+    def _list_request(self, url: str, site: Site, dont_filter: bool = False, priority: int = 0,
+                      root: tuple[str, str] | None = None, explore: bool = True,
                       text: str = "") -> Request:
+        """A list page. `root`: (url, title) of the first page of the list it continues;
+        `explore`: fetched to look for the report column (within the site's budget), not to
+        crawl one already found; `text`: the link's text (a hint for the rendering fallback)."""
         return Request(url, callback=self.parse_list, errback=self.failed, dont_filter=dont_filter,
-                       meta={"site_id": site.id, "kind": "list", "link_text": text})
+                       priority=priority, meta={"site_id": site.id, "kind": "list", "root": root,
+                                                "explore": explore, "link_text": text})
 
     def _api_request(self, url: str, site: Site, page_url: str) -> Request:
         return Request(url, callback=self.parse_api, errback=self.failed,
@@ -95,7 +125,8 @@ class ReportSpider(Spider):
 
     def _report_request(self, url: str, site: Site, title: str,
                         list_date: str | None = None) -> Request:
-        return Request(url, callback=self.parse_report, errback=self.failed, priority=10,
+        return Request(url, callback=self.parse_report, errback=self.failed,
+                       priority=REPORT_PRIORITY,
                        meta={"site_id": site.id, "kind": "report", "link_text": title,
                              "list_date": list_date, "handle_httpstatus_list": [404, 410]})
 
@@ -106,31 +137,51 @@ class ReportSpider(Spider):
         site = self.sites[response.meta["site_id"]]
         response = with_encoding(response)
         links = [link for link in page_links(response) if site.owns(link.url)]
-        reports = [link.url for link in links if is_report_title(link.text)]
-        self.coverage.listed(site.id, reports)
-        dates = list_dates(response) if reports else {}
-        followed = list(self._follow(links, site, dates))
+        root = response.meta.get("root") or (response.url, _title(response))
+        explore = response.meta.get("explore", True)
+        followed = list(self._follow(links, site, root, explore, response))
         yield from followed
         # lists that page only by posting their form back (ASP.NET, page fields)
         posts = [post for post in self.form_pager.requests(
             response, callback=self.parse_list, errback=self.failed,
-            meta={"site_id": site.id, "kind": "list"}) if site.owns(post.url)]
+            meta={"site_id": site.id, "kind": "list", "root": root, "explore": False})
+            if site.owns(post.url)]
         yield from posts
         # what the markup already leads to: reports, a CMS pager, a script redirect, a form post
-        found = bool(posts) or bool(reports) or any(link.generated for link in links)
+        found = bool(posts) or any(r.meta.get("kind") == "report" for r in followed) \
+            or any(link.generated for link in links)
         yield from self._script_lists(response, site, found, bool(followed))
 
-    def _follow(self, links: Iterable[Link], site: Site,
-                dates: dict[str, str] | None = None) -> Iterator[Request]:
+    def _follow(self, links: Iterable[Link], site: Site, root: tuple[str, str],
+                explore: bool = False, page: TextResponse | None = None) -> Iterator[Request]:
+        """Report candidates (with the date beside them on `page`), then the list's own pages
+        and, best first, links that explore towards the column (crawler/explore.py)."""
+        follow: list[tuple[int, Link]] = []
+        reports: list[tuple[Link, str]] = []
         for link in links:
             if not site.owns(link.url):
                 continue
-            if is_report_title(link.text):
-                yield self._report_request(link.url, site, link.text, (dates or {}).get(link.url))
-            elif is_attachment(link.url):
-                continue
-            elif link.generated or is_column_title(link.text) or is_pagination_text(link.text):
-                yield self._list_request(link.url, site, text=link.text)
+            title = _candidate_title(link) or year_in_annual_column(link.text, root[1])
+            if title:
+                reports.append((link, title))
+            elif not is_document_link(link.url, link.text):
+                score = link_score(link)
+                if score:
+                    follow.append((score, link))
+        self.coverage.listed(site.id, [link.url for link, _ in reports])
+        dates = list_dates(page) if reports and page is not None else {}
+        for link, title in reports:
+            yield self._report_request(link.url, site, title, dates.get(link.url))
+        in_column = bool(reports) or not explore
+        if reports:
+            entry = self.columns.setdefault(site.id, {}).setdefault(root[0], [root[1], 0])
+            entry[1] += len(reports)
+        for score, link in follow:  # a list's own pages continue it; anything else explores
+            if score == CONTINUATION:
+                yield self._list_request(link.url, site, priority=score, root=root,
+                                         explore=not in_column, text=link.text)
+            else:
+                yield self._list_request(link.url, site, priority=score, text=link.text)
 
     def _script_lists(self, response: TextResponse, site: Site, found: bool,
                       followed: bool) -> Iterator[Request]:
@@ -168,7 +219,7 @@ class ReportSpider(Spider):
                                      + response.meta.get("download_latency", 0.0))
         for html in harvest.snapshots:
             dom = HtmlResponse(response.url, body=html.encode("utf-8"), encoding="utf-8")
-            for request in self._follow(page_links(dom), site):
+            for request in self._follow(page_links(dom), site, (response.url, "")):
                 yield request
         for call in dict.fromkeys(harvest.api_calls):  # in order, each call once
             if site.owns(call.url):
@@ -177,8 +228,9 @@ class ReportSpider(Spider):
                     headers={"Content-Type": call.content_type} if call.content_type else {})
         for url, label, next_page in harvest.navigations:
             if site.owns(url):
-                yield (self._list_request(url, site, text=label) if next_page
-                       else self._report_request(url, site, label))
+                yield (self._list_request(url, site, priority=CONTINUATION,
+                                          root=(response.url, ""), explore=False, text=label)
+                       if next_page else self._report_request(url, site, label))
 
     async def render_failed(self, failure: Failure) -> None:
         page = failure.request.meta.get("playwright_page")  # type: ignore[attr-defined]
@@ -199,7 +251,7 @@ class ReportSpider(Spider):
             return
         self.json_pages.add(signature)
         yield from self._follow([Link(i.url, i.title) for i in items
-                                 if i.url and is_report_title(i.title)], site)
+                                 if i.url and is_report_title(i.title)], site, (page_url, ""))
         next_url = json_lists.next_page(response.url, data, len(items))
         if next_url and site.owns(next_url):
             yield self._api_request(next_url, site, page_url)
@@ -215,32 +267,53 @@ class ReportSpider(Spider):
         title = response.meta.get("link_text") or ""
         self.seen_reports.setdefault(site_id, set()).update(
             {*response.meta.get("redirect_urls", []), response.url})
-        yield self._capture(response, title)
-        if isinstance(response, TextResponse) and b"html" in (
-                response.headers.get(b"Content-Type") or b"html").lower():
+        content_type = _header(response, b"Content-Type")
+        disposition = response.headers.get(b"Content-Disposition")
+        kind = decide_kind(response.body, content_type, disposition, response.url, title)
+        if kind.is_document:
+            named = file_stem(disposition_filename(disposition))
+            hint = title if is_report_title(title) or not is_report_title(named) else named
+            yield self._capture(response, hint, stated_content_type(kind, content_type))
+            return
+        yield self._capture(response, title, content_type)
+        if isinstance(response, TextResponse) and kind.kind in ("html", None):
             yield from self._attachments(with_encoding(response), self.sites[site_id], title,
                                          response.meta.get("list_date"))
 
     def _attachments(self, response: TextResponse, site: Site, title: str,
                      list_date: str | None) -> Iterator[Request]:
-        """A report page's own documents: attachments and pdf.js-embedded files."""
+        """A report page's own documents: attachments, download endpoints, pdf.js files."""
         for link in page_links(response):
-            if not (is_attachment(link.url) and site.owns(link.url)):
+            if not site.owns(link.url) or names_companion(link.text):
                 continue
-            if not link.text or is_report_title(link.text) or _ATTACHMENT_TEXT.search(link.text):
+            if is_report_title(link.text):
+                yield self._report_request(link.url, site, link.text, list_date)
+            elif is_document_link(link.url, link.text) and (
+                    not link.text or _ATTACHMENT_TEXT.search(link.text)):
                 yield self._report_request(link.url, site, title, list_date)
 
-    def _capture(self, response: Response, title: str) -> CaptureItem:
+    def _capture(self, response: Response, title: str, content_type: str | None) -> CaptureItem:
+        """`title`: the text the agency and year hints come from (a link text or a file name)."""
         site = self.sites[response.meta["site_id"]]
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
                    for k, v in response.headers.items()}
         return CaptureItem(
             url=_requested_url(response), body=response.body, final_url=response.url,
-            status=response.status, headers=headers, content_type=headers.get("Content-Type"),
+            status=response.status, headers=headers, content_type=content_type,
             site_id=site.id, link_text=title or None, agency_hint=site.agency_for(title),
             year_hint=report_year(title) if title else None,
             list_date=response.meta.get("list_date"),
             fetched_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    def closed(self, reason: str) -> None:
+        """The column each site's reports came from, in the stats (the crawl summary reads it)."""
+        for site_id in self.sites:
+            column = self.column_used(site_id)
+            if column:
+                self.crawler.stats.set_value(f"nianbao/site/{site_id}/column", column)
+                logger.info("site %s: report column %s", site_id, column)
+            else:
+                logger.warning("site %s: no report column found", site_id)
 
     def failed(self, failure: Failure) -> None:
         """A fetch that failed for good (after retries), or a refusal by policy (not an error,
@@ -250,6 +323,13 @@ class ReportSpider(Spider):
         message = (f"HTTP {failure.value.response.status}" if failure.check(HttpError) else
                    failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else
                    failure.type.__name__)
+        if failure.check(HttpError) and failure.value.response.status in (404, 410) \
+                and request.meta.get("explore") and not request.meta.get("start"):
+            # a dead menu link: the site's answer, not a gap in the crawl (nothing is behind it)
+            self.crawler.stats.inc_value(f"nianbao/site/{site_id}/dead_links")
+            self.coverage.dead_link(site_id, kind, request.url, message)
+            logger.info("site %s: dead link %s (%s)", site_id, request.url, message)
+            return
         # either way a page the crawl did not see: the site's crawl is not complete
         self.failed_sites[site_id] = self.failed_sites.get(site_id, 0) + 1
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
@@ -259,6 +339,25 @@ class ReportSpider(Spider):
         self.coverage.failed(site_id, kind, request.url, message)
         self.crawler.stats.inc_value("nianbao/fetch_errors")
         logger.error("site %s: %s failed: %s", site_id, request.url, message)
+
+
+def _candidate_title(link: Link) -> str | None:
+    """The report title a link stands for: its own text, or for a document link saying only
+    '下载' or '2302131102362.docx', the list row around it."""
+    if is_report_title(link.text):
+        return link.text
+    if link.context and is_document_link(link.url, link.text) and is_report_title(link.context):
+        return link.context
+    return None
+
+
+def _title(response: TextResponse) -> str:
+    return re.sub(r"\s+", " ", response.css("title::text").get() or "").strip()
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _requested_url(response: Response) -> str:

@@ -5,7 +5,7 @@ import pytest
 from scrapy.http import HtmlResponse, XmlResponse
 
 from crawler.decoding import with_encoding
-from crawler.links import is_attachment, page_links
+from crawler.links import page_links
 from replica.pages import DATAPROXY, build
 
 BASE = "http://127.0.0.1:8765"
@@ -58,12 +58,6 @@ def test_pdfjs_viewer_iframe_gives_the_document(pages) -> None:
 def test_relative_links_resolve_against_the_page(pages) -> None:
     links = page_links(response(pages, "/yichun/xxgk/index.html"))
     assert BASE + "/yichun/xxgk-list-nb.html" in {link.url for link in links}
-
-
-def test_attachment_extensions() -> None:
-    for url in ("a/b.PDF", "x.doc", "x.docx", "x.wps", "x.pdf?v=1"):
-        assert is_attachment("http://h/" + url), url
-    assert not is_attachment("http://h/viewer.html?file=x.pdf")
 
 
 def test_hanweb_parameters_from_nextgroup_when_no_ajax_param() -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.recognise import is_column_title, is_pagination_text, is_report_title, report_year
+from crawler.recognise import (is_column_title, is_pagination_text, is_report_title, report_year,
+                               year_in_annual_column)
 
 REPORTS = [
     "宜春市工业和信息化局2022年度政府信息公开工作年度报告",
@@ -61,3 +62,11 @@ def test_pagination_links() -> None:
         assert is_pagination_text(text), text
     for text in ("上一篇", "2022年度报告", "首页"):
         assert not is_pagination_text(text), text
+
+
+def test_a_year_alone_in_an_annual_report_column() -> None:
+    assert year_in_annual_column("2022年度", "政府信息公开年报") == "2022年度政府信息公开年报"
+    assert year_in_annual_column(" 2021年 ", "政府信息公开工作年度报告") == "2021年政府信息公开工作年度报告"
+    assert year_in_annual_column("2022年度", "新闻中心") is None  # not a report column
+    assert year_in_annual_column("2022", "政府信息公开年报") is None  # a page number, maybe
+    assert year_in_annual_column("2022年度", "2022年政府信息公开年报") is None

@@ -23,7 +23,14 @@ REPORTS_FIRST = {
     "/zgsr/gxj/xxgk/ndbg/202301/P020230130.pdf",  # inside a pdf.js viewer iframe
     "/county/show.jsp",  # text layout (seed 003), redirected to /county/xxgk/2023/0120/1001.html
     "/county/uploads/gxj2022.wps",  # .wps linked from the list (seed 001)
+    # a portal known by its home page only: script menu > iframe menu > column, download endpoints
+    "/yuanzhou/module/download/downfile.jsp",  # Hanweb downfile.jsp, a number as file name
+    "/yuanzhou/getFile",  # octet-stream, RFC 5987 filename*
+    "/yuanzhou/attach/0/a8f3c2",  # x-download, raw GBK filename, the list row's link says 下载
 }
+# A report printed in <pre>: fetched as a report candidate; a report once the parser reads
+# <pre> (issue 13), until then a capture that is not a report.
+IN_PRE = "/yuanzhou/art/2023/2/1/art_2091_61620.html"
 NEVER_REQUESTED = {
     "/yichun/xxgk-show-61590.html",  # 解读
     "/yichun/xxgk-show-61601.html",  # 工作要点
@@ -33,12 +40,14 @@ NEVER_REQUESTED = {
     "/zgsr/gxj/xxgk/ndbg/202301/t20230131_4512399.html",  # 解读
     "/zgsr/gxj/pdfjs/web/viewer.html",  # the viewer, not the document
     "/faults/private/report.html",  # robots.txt
+    "/yuanzhou/art/2023/1/31/art_2091_61590.html",  # 解读
+    "/yuanzhou/zwgk/ysq.html",  # a menu entry that is no column
     "/yichun/admin/login.html",  # robots.txt
 }
 
 
 BACKOFF = 0.5  # seconds before the first retry
-REPORT_SITES = [arg for site in ("yichun", "zhangshu", "shangrao", "county")
+REPORT_SITES = [arg for site in ("yichun", "zhangshu", "shangrao", "county", "yuanzhou")
                 for arg in ("--site", f"replica-{site}")]
 VERSIONS = "SELECT r.url, v.content_hash FROM reports r JOIN versions v ON v.report_id = r.id"
 
@@ -89,20 +98,38 @@ def test_crawls_finish(history: History) -> None:
     for run in (history.first, history.recrawl, history.later):
         assert run.returncode == 0, run.stderr[-3000:]
         assert run.stats["finish_reason"] == "finished"
-    assert "crawl finished: 5 sites, 30 pages" in history.first.stdout
+    assert "crawl finished: 6 sites, 41 pages" in history.first.stdout
+    assert "column replica-yuanzhou: 政府信息公开年报 <http://127.0.0.1:" in history.first.stdout
     # not a terminal: per-site progress as log lines
     assert "done replica-zhangshu: 5 pages, 1 report candidates, 1 new reports" in history.first.stderr
 
 
 def test_every_report_found_and_nothing_else_archived(history: History) -> None:
-    assert paths(query(history.first_db, "SELECT url FROM reports")) == REPORTS_FIRST
+    assert paths(query(history.first_db, "SELECT url FROM reports")) - {IN_PRE} == REPORTS_FIRST
     captured = paths(query(history.first_db, "SELECT url FROM captures"))
-    assert REPORTS_FIRST <= captured
+    assert REPORTS_FIRST | {IN_PRE} <= captured
     redirected = query(history.first_db, "SELECT final_url FROM captures WHERE url LIKE '%show.jsp%'")
     assert {urlsplit(u).path for (u,) in redirected} == {"/county/xxgk/2023/0120/1001.html"}
     assert not captured & NEVER_REQUESTED
     assert not {urlsplit(h.path).path for h in history.hits_first} & NEVER_REQUESTED
+    # decoys behind the same download endpoint as a report: a notice, a report's 解读
+    assert not {h.path for h in history.hits_first} & {
+        "/yuanzhou/module/download/downfile.jsp?classid=0&filename=2302131109001.pdf",
+        "/yuanzhou/module/download/downfile.jsp?classid=0&filename=2302131102363.docx"}
 
+
+def test_attachments_behind_download_endpoints_get_their_kind_and_hints(history: History) -> None:
+    """The kind from the bytes / Content-Disposition (not the .jsp path), the agency and year
+    from the link text, the list row, or the report page when the file name is a number."""
+    rows = {urlsplit(url).path: rest for url, *rest in query(
+        history.first_db, "SELECT url, content_type, agency_hint, year_hint, outcome "
+                          "FROM captures WHERE url LIKE '%/yuanzhou/%'")}
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    # its report page holds only the link: that page is the report, unread, until the DOCX reads it
+    assert rows["/yuanzhou/module/download/downfile.jsp"] == [docx, "袁州区工业和信息化局", 2022, "read"]
+    assert rows["/yuanzhou/getFile"] == ["application/pdf", "袁州区市场监督管理局", 2023, "new_report"]
+    assert rows["/yuanzhou/attach/0/a8f3c2"] == [docx, "袁州区教育体育局", 2021, "new_report"]
+    assert rows[IN_PRE][1:3] == ["袁州区人民政府", 2022]
 
 def test_robots_txt_obeyed(history: History) -> None:
     assert history.first.stats["robotstxt/forbidden"] == 1
@@ -156,13 +183,21 @@ def test_later_state_outcomes(history: History) -> None:
     assert reports[republished] == ("current", 1)
     assert reports[removed][0] == "removed"
     assert reports[new] == ("current", 1)
-    unchanged = REPORTS_FIRST - {revised, removed, "/zhangshu/art/2024/1/25/art_4082441_41956783.html"}
+    portal = {"/yuanzhou/module/download/downfile.jsp": ("current", 2),  # revised, same URL
+              "/yuanzhou/getFile": ("current", 1),  # moved to fileId=7790: republished
+              "/yuanzhou/attach/0/a8f3c2": ("removed", 1),  # 404, gone from its list
+              "/yuanzhou/download.jsp": ("current", 1)}  # new
+    assert {p: reports[p] for p in portal} == portal
+    unchanged = REPORTS_FIRST - {revised, removed, *portal,
+                                 "/zhangshu/art/2024/1/25/art_4082441_41956783.html"}
     assert all(reports[p] == ("current", 1) for p in unchanged)
-    assert len(reports) == len(REPORTS_FIRST) + 1
+    assert len([p for p in reports if p != IN_PRE]) == len(REPORTS_FIRST) + 2
     outcomes = {(urlsplit(u).path, o) for u, o in query(
         db, "SELECT url, outcome FROM captures WHERE outcome IN ('revised', 'republished')")}
-    assert outcomes == {(revised, "revised"), (republished, "republished")}
-    assert "reports: 1 new, 1 revised, 1 removed" in history.later.stdout
+    assert outcomes == {(revised, "revised"), (republished, "republished"),
+                        ("/yuanzhou/module/download/downfile.jsp", "revised"),
+                        ("/yuanzhou/getFile", "republished")}
+    assert "reports: 2 new, 2 revised, 2 removed" in history.later.stdout
     missing = query(db, "SELECT e.status FROM expected_reports e JOIN agencies a "
                         "ON a.id = e.agency_id WHERE a.name = '丰城市市场监督管理局'")
     assert missing and {s for (s,) in missing} == {"missing"}
@@ -176,3 +211,20 @@ def test_full_refetch_with_changed_chrome_makes_no_revision(history: History) ->
     assert outcomes.get("nianbao/unchanged", 0) >= len(REPORTS_FIRST) - 1, outcomes
     assert run.stats.get("nianbao/revised", 0) == 0 and run.stats.get("nianbao/new_report", 0) == 0
     assert sorted(query(history.db, VERSIONS)) == sorted(query(history.db.with_name("later.db"), VERSIONS))
+
+
+def test_replica_reports_have_varied_consistent_figures(history: History) -> None:
+    """The demo's charts need figures: new applications vary by report, R1-R4 hold except in
+    the one report that fails R2 as printed (seed 003), and some cells are blank."""
+    current = "SELECT current_version_id FROM reports"
+    totals = [v for (v,) in query(history.first_db, (
+        f"SELECT value FROM cells WHERE version_id IN ({current}) AND tbl = 'requests' "
+        "AND row_key = 'new_received' AND col_key = 'total'"))]
+    assert len(totals) >= 8 and len(set(totals)) >= 6, totals
+    failed = query(history.first_db, (
+        "SELECT DISTINCT a.name, c.rule FROM checks c JOIN reports r ON r.current_version_id = "
+        "c.version_id JOIN agencies a ON a.id = r.agency_id WHERE NOT c.ok AND c.rule != 'R5'"))
+    assert failed == [("宜春丰城高新技术产业开发区", "R2")]
+    blanks = query(history.first_db, f"SELECT count(*) FROM cells WHERE version_id IN ({current}) "
+                                     "AND value IS NULL")
+    assert blanks[0][0] > 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from crawler.redis_crawl_state import CrawlKeys, CrawlRegistry, connect
+from crawlstate.redis_state import CrawlKeys, CrawlRegistry, connect
 
 KEYS = CrawlKeys("t")
 
@@ -108,3 +108,12 @@ def test_seed_lock_of_a_dead_seeder_expires_and_a_live_one_keeps_it(redis_server
         time.sleep(0.1)
     assert not reg.try_seed("c")
     assert reg.server.get(KEYS.seed_lock) == b"b"
+
+
+def test_sites_without_a_report_column_or_with_failures_are_incomplete(redis_server):
+    reg = registry(redis_server.url)
+    reg.reset()
+    reg.server.sadd(KEYS.sites, "found", "failed", "no-column")
+    reg.server.sadd(KEYS.column_sites, "found", "failed")
+    reg.server.sadd(KEYS.incomplete_sites, "failed")
+    assert reg.incomplete_sites() == {"failed", "no-column"}

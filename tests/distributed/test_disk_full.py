@@ -15,7 +15,7 @@ import pytest
 from archive import Archive
 from archive.capture import Capture
 from archive.queue_writer import QueueWriter, WriterError, encode_capture
-from crawler.redis_crawl_state import CrawlKeys, CrawlRegistry, connect
+from crawlstate.redis_state import CrawlKeys, CrawlRegistry, connect
 
 from .cluster import archive_contents, replica_for_tests, single_process_crawl
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.redis_crawl_state import CrawlKeys, CrawlRegistry
+from crawlstate.redis_state import CrawlKeys, CrawlRegistry
 
 from .cluster import Cluster, archive_contents, duplicate_versions, replica_for_tests
 

@@ -9,6 +9,7 @@ import pytest
 from parsers import parse
 from parsers.chrome import strip_chrome
 from replica import pages
+from replica.documents import Seed
 from tests.conftest import SEEDS_DIR, seed_expected
 
 REPLICA_REPORTS = {  # page -> (seed, year, region)
@@ -40,7 +41,15 @@ def test_two_fetches_of_a_replica_report_give_the_same_report(
         assert chrome not in first["text"] and chrome not in first["title"]
     expected = next(s for name, s in seed_expected().items() if name.startswith(seed))
     got = {(c["table"], c["row"], c["col"]): c["value"] for c in first["cells"]}
-    assert got == {(c["table"], c["row"], c["col"]): c["value"] for c in expected["cells"]}
+    hand_read = {(c["table"], c["row"], c["col"]): c["value"] for c in expected["cells"]}
+    assert got.keys() == hand_read.keys()
+    if seed in pages.FIGURED:  # the replica's own figures: as the text reader reads its text
+        text = Seed.load(seed).with_figures().text
+        as_read = {(c["table"], c["row"], c["col"]): c["value"]
+                   for c in parse(text.encode(), "text/plain").to_dict()["cells"]}
+        assert as_read != hand_read  # the figures differ from the seed's
+        hand_read = as_read
+    assert got == hand_read
 
 
 def _seed_text(prefix: str) -> str:

@@ -112,6 +112,10 @@ class CrawlKeys:
     def sites(self) -> str:  # set of the crawl's site ids (published by the seeder)
         return f"{self.prefix}:sites"
 
+    @property
+    def column_sites(self) -> str:  # set of site ids where some crawler found a report column
+        return f"{self.prefix}:columns"
+
     def seen(self, site_id: str) -> str:
         return f"{self.prefix}:seen:{site_id}"
 
@@ -224,7 +228,10 @@ class CrawlRegistry:
         return {s: {u.decode() for u in self.server.smembers(self.keys.seen(s))} for s in sites}
 
     def incomplete_sites(self) -> set[str]:
-        return {s.decode() for s in self.server.smembers(self.keys.incomplete_sites)}
+        """Sites with a failed fetch, or where no crawler found a report column."""
+        failed = {s.decode() for s in self.server.smembers(self.keys.incomplete_sites)}
+        found = {s.decode() for s in self.server.smembers(self.keys.column_sites)}
+        return failed | ({s.decode() for s in self.server.smembers(self.keys.sites)} - found)
 
     def reset(self) -> None:
         """Forget the crawl (after the writer has finished it), so the next crawl starts fresh."""
