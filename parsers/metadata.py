@@ -69,6 +69,26 @@ def find_title(paragraphs: list[str], doc_title: str | None) -> str | None:
     return None
 
 
+# A browser-printed PDF sets the title's digits in another font, which the text layer places
+# apart: "…信息化局 年度政府信息公开工作2022" / "…信息化局 年政府信息公开工作年度报告".
+_YEAR_GAP = re.compile(r"(?<=[^\d\s〇○零一二三四五六七八九十])\s+(?=年)")
+_LOOSE_YEAR = re.compile(r"\s*((?:19|20)\d{2})(?!\d)\s*")
+
+
+def restore_title_year(title: str | None, year: int | None) -> str | None:
+    """The title with its year back in the gap before "年": the year printed elsewhere in the
+    title when there is one, else the report's year found in its text."""
+    if not title or not (gap := _YEAR_GAP.search(title)):
+        return title
+    loose = _LOOSE_YEAR.search(title, gap.end())
+    if loose:
+        rest = title[:loose.start()] + title[loose.end():]
+        return rest[:gap.start()] + loose.group(1) + rest[gap.end():]
+    if year is None or _LOOSE_YEAR.search(title):
+        return title
+    return f"{title[:gap.start()]}{year}{title[gap.end():]}"
+
+
 _AGENCY_AFTER_YEAR = re.compile(
     r"^\s*(?:关于)?\s*[（(【\[]?\s*(?:19|20)\d{2}\s*年?度?\s*[)）】\]]?\s*(?P<agency>.+?)\s*"
     r"(?:政府信息公开|政务公开|信息公开)")
