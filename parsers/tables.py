@@ -21,6 +21,7 @@ from .labels import (
     APPEAL_ROWS, COLUMN_UNIT, EXACT_REQUEST_LABELS, REQUEST_COLS, REQUEST_HEADER_WORDS, REQUEST_ROWS,
     cn_number, match_active_col, match_active_row, match_request_row, norm, parse_label_parts,
 )
+from .flattened import FlatResult, looks_flattened, read_flattened
 from .model import Cell
 from .values import clean_raw, parse_number
 
@@ -260,6 +261,16 @@ class _Builder:
         append = self.res.cells.append
         for col, slot in zip(cols, slots):
             append(Cell(table, row, col, slot.value, slot.raw))
+
+    def flattened(self, flat: FlatResult) -> None:
+        """The rows of a table flattened to text (parsers.flattened): the cells it could read."""
+        for msg in flat.warnings:
+            self.warn(msg)
+        if flat.fmt:
+            self.res.format_votes[flat.fmt] += 1
+        for (table, key), cells in flat.rows.items():
+            self.res.found.add(table)
+            self.emit(table, key, [c.col for c in cells], [Slot(c.raw, c.value, c.value is None) for c in cells])
 
     # -- active ---------------------------------------------------------------------------
     def active(self, row: Row) -> None:
@@ -566,6 +577,10 @@ def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> 
             if heading_ctx and bi in heading_ctx:
                 asm.flush()
                 ctx = heading_ctx[bi] or None
+                continue
+            if looks_flattened(block):
+                asm.flush()
+                b.flattened(read_flattened(block))
                 continue
             row = paragraph_row(block) if ctx else None
             if row is None:
