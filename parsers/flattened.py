@@ -258,10 +258,8 @@ class _Reader:
         header = _APPEALS_HEADER_END.match(self.text, start, end)
         groups = _tokens(self.text, header.end() if header else start, end)
         tokens = [t for g in groups for t in g]
-        if not tokens:
-            return
         cols = tuple(f"{row}/{col}" for row in APPEAL_ROWS for col in APPEAL_COLS)
-        readings = self._row_readings("appeals", "review…litigation_after_review", [tokens], cols,
+        readings = self._row_readings("appeals", "+".join(APPEAL_ROWS), [tokens] if tokens else [], cols,
                                       ((0, 4), (5, 9), (10, 14)))
         if readings is None:
             return

@@ -574,13 +574,14 @@ def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> 
         if isinstance(block, Table):
             rows = [_split_row(cells) for cells in block.rows]
         else:
+            if looks_flattened(block):  # (a heading run into its flattened tables too)
+                asm.flush()
+                b.flattened(read_flattened(block))
+                ctx = None
+                continue
             if heading_ctx and bi in heading_ctx:
                 asm.flush()
                 ctx = heading_ctx[bi] or None
-                continue
-            if looks_flattened(block):
-                asm.flush()
-                b.flattened(read_flattened(block))
                 continue
             row = paragraph_row(block) if ctx else None
             if row is None:
