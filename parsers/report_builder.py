@@ -14,6 +14,7 @@ from .metadata import (
     find_title, find_websites, find_year, restore_title_year,
 )
 from .model import Report
+from .narrative import narrative_warnings
 from .preamble import is_body_mark, read_preamble
 from .sections import find_sections, table_lines
 from .tables import extract_tables
@@ -75,7 +76,8 @@ def build_report(doc: Document) -> Report:
         sections=sections,
         cells=tables.cells,
         checks=checks,
-        warnings=list(doc.warnings) + tables.warnings + check_notes,
+        warnings=list(doc.warnings) + tables.warnings + check_notes
+        + narrative_warnings(paragraphs, tables.cells),
         source_kind=doc.kind,
         text=text,
     )

@@ -534,7 +534,16 @@ class _Assembler:
                 self.flush()  # the row is complete: these numbers are something else
                 self.pending, self.ctx = Row([], list(row.region), row.source), ctx
                 return
-            if not any(not s.blank for s in p.region) and p.labels:
+            if p.labels and p.region and all(s.blank for s in row.region) \
+                    and all(_label_kind(lb) == "fragment" for lb in row.labels):
+                # the rest of a data row's wrapped label cells, printed as a row of its own
+                # (a PDF table row taller than its numbers): joined cell by cell
+                if len(row.labels) == len(p.labels):
+                    p.labels = [a + b for a, b in zip(p.labels, row.labels)]
+                else:
+                    p.labels = p.labels[:-1] + [p.labels[-1] + "".join(row.labels)]
+                return
+            if not any(not s.blank for s in p.region) and p.labels and len(p.region) < self.capacity(ctx):
                 kind = _label_kind(row.labels[0])
                 if kind == "header":
                     p.labels = p.labels + row.labels
