@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from parsers.labels import ACTIVE_DEFAULT_COLS, APPEAL_COLS, APPEAL_ROWS, REQUEST_COLS, COLUMN_UNIT
 from parsers.values import parse_number
-from tests.parsers.fixture_builders import SeedReport, Span, SpanRow, seed_reports
+from tests.parsers.fixture_builders import (
+    OUTCOMES_2021, SeedReport, Span, SpanRow, appeals_rows, requests_rows, seed_reports,
+)
 
 Key = tuple[str, str, str]
 
@@ -22,27 +24,6 @@ _CITIES = ("宜春市", "上饶市", "樟树市", "赣州市章贡区", "南昌�
 _BODIES = ("工业和信息化局", "财政局", "人力资源和社会保障局", "自然资源局", "人民政府办公室", "市场监督管理局",
            "生态环境局", "交通运输局", "住房和城乡建设局", "卫生健康委员会", "教育体育局", "农业农村局", "人民政府")
 
-OUTCOMES_2021 = (
-    ("（一）予以公开", [("", "granted")]),
-    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", [("", "partially_granted")]),
-    ("（三）不予公开", [
-        ("1.属于国家秘密", "denied.state_secret"), ("2.其他法律行政法规禁止公开", "denied.prohibited_by_law"),
-        ("3.危及“三安全一稳定”", "denied.three_safety"), ("4.保护第三方合法权益", "denied.third_party_rights"),
-        ("5.属于三类内部事务信息", "denied.internal_affairs"), ("6.属于四类过程性信息", "denied.process_info"),
-        ("7.属于行政执法案卷", "denied.enforcement_file"), ("8.属于行政查询事项", "denied.administrative_query")]),
-    ("（四）无法提供", [
-        ("1.本机关不掌握相关政府信息", "unavailable.not_held"), ("2.没有现成信息需要另行制作", "unavailable.not_created"),
-        ("3.补正后申请内容仍不明确", "unavailable.unclear")]),
-    ("（五）不予处理", [
-        ("1.信访举报投诉类申请", "not_processed.petition"), ("2.重复申请", "not_processed.duplicate"),
-        ("3.要求提供公开出版物", "not_processed.publication"), ("4.无正当理由大量反复申请", "not_processed.excessive"),
-        ("5.要求行政机关确认或重新出具已获取信息", "not_processed.confirm_or_reissue")]),
-    ("（六）其他处理", [
-        ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other.no_correction"),
-        ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other.fee_unpaid"),
-        ("3.其他", "other.other")]),
-    ("（七）总计", [("", "results_total")]),
-)
 OUTCOMES_2019 = OUTCOMES_2021[:5] + (("（六）其他处理", [("", "other")]), OUTCOMES_2021[6])
 _ACTIVE_LAYOUT = {  # format -> blocks of (item, column labels, [(row label, key)])
     "2021": (
@@ -190,8 +171,9 @@ def _narrative(rng, agency: str, year: int, requests: dict, appeals: list) -> li
 # ------------------------------------------------------------------ layout (span tables)
 
 def _layout(paragraphs: list[str], printed: dict[Key, str], fmt: str) -> SeedReport:
-    tables = {"二、": _active_table(printed, fmt), "三、": _requests_table(printed, fmt),
-              "四、": _appeals_table(printed)}
+    tables = {"二、": _active_table(printed, fmt),
+              "三、": requests_rows(printed, OUTCOMES_2021 if fmt == "2021" else OUTCOMES_2019),
+              "四、": appeals_rows(printed)}
     blocks: list = []
     for p in paragraphs:
         blocks.append(p)
@@ -212,41 +194,6 @@ def _active_table(printed: dict[Key, str], fmt: str) -> list[SpanRow]:
             rows.append([Span(label)] + [Span(printed["active", key, c], cols=width if i < len(keys) - 1
                                               else 3 - width * i) for i, c in enumerate(keys)])
     return rows
-
-
-def _requests_table(printed: dict[Key, str], fmt: str) -> list[SpanRow]:
-    def numbers(key: str) -> list[Span]:
-        return [Span(printed["requests", key, col]) for col in REQUEST_COLS]
-
-    outcomes = OUTCOMES_2021 if fmt == "2021" else OUTCOMES_2019
-    rows: list[SpanRow] = [
-        [Span("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), Span("申请人情况", cols=7)],
-        [Span("自然人", rows=2), Span("法人或其他组织", cols=5), Span("总计", rows=2)],
-        [Span(t) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
-        [Span("一、本年新收政府信息公开申请数量", cols=3)] + numbers("new_received"),
-        [Span("二、上年结转政府信息公开申请数量", cols=3)] + numbers("carried_over"),
-    ]
-    total_rows = sum(len(subs) for _, subs in outcomes)
-    for g, (group, subs) in enumerate(outcomes):
-        for i, (label, key) in enumerate(subs):
-            row: SpanRow = [Span("三、本年度办理结果", rows=total_rows)] if g == 0 else []
-            if label:
-                row += ([Span(group, rows=len(subs))] if i == 0 else []) + [Span(label)]
-            else:
-                row.append(Span(group, cols=2))
-            rows.append(row + numbers(key))
-    rows.append([Span("四、结转下年度继续办理", cols=3)] + numbers("carried_forward"))
-    return rows
-
-
-def _appeals_table(printed: dict[Key, str]) -> list[SpanRow]:
-    results = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
-    return [
-        [Span("行政复议", cols=5), Span("行政诉讼", cols=10)],
-        [Span(t, rows=2) for t in results] + [Span("未经复议直接起诉", cols=5), Span("复议后起诉", cols=5)],
-        [Span(t) for t in results] * 2,
-        [Span(printed["appeals", row, col]) for row in APPEAL_ROWS for col in APPEAL_COLS],
-    ]
 
 
 # ------------------------------------------------------------------ the corpus
