@@ -53,7 +53,8 @@ _RUN_INTO_DIGITS = re.compile(
     r"(?:数量|规章|文件|许可|处罚|强制|收费|审结|结案|总计|公开|秘密|办理|申请|信息|事项|案卷|权益|制作|明确|"
     r"稳定|出版物|其他|其它|情形[)）])\s?\d[\d.]*+(?!\s*[年月日号件个项条位%])")
 _MIN_RUNS = 3  # keyword-digit junctions that make a paragraph a flattened table
-_APPEALS_RUN = re.compile(r"(?:总计|审结|结案)\s?\d{5,}")  # the appeals table alone: one long run
+# The appeals table alone: its header words, then digits.
+_APPEALS_RUN = re.compile(r"结果维持.*(?:总计|审结|结案)\s?\d", re.S)
 
 _PART = {
     "count": re.compile(r"0|[1-9]\d{0,6}"),
@@ -244,7 +245,12 @@ class _Reader:
                     and not (fmt == "2019" and kw[0].startswith("other."))]
         kinds = ("count",) * len(REQUEST_COLS)
         rows: dict[str, list[tuple]] = {}
-        for key, groups in _row_runs(self.text, start, end, keywords):
+        runs = _row_runs(self.text, start, end, keywords)
+        found = {key for key, _ in runs}
+        for key, _ in keywords:
+            if key not in found:
+                self.warn(f"requests/{key}: its label was not found in the flattened table; not read")
+        for key, groups in runs:
             readings = self._row_readings("requests", key, groups, REQUEST_COLS, ((0, 6),), kinds)
             if readings is not None:
                 rows[key] = readings

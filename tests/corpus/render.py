@@ -66,7 +66,8 @@ def _pipe(cells: list[str]) -> str:
 def markdown(truth: Truth, broken: bool = False) -> str:
     """Headings as #, tables as pipe tables of the expanded grid. Broken: the requests table
     cut into one pipe table per outcome group under "### （三）不予公开" headings, each with a
-    header row shorter than its body, as PDF-to-markdown converters leave it."""
+    header row shorter than its body, and some rows left as loose lines, as PDF-to-markdown
+    converters leave it."""
     lines = [f"# {truth.layout.title}", ""]
     for block in _blocks(truth)[1:]:
         if isinstance(block, str):
@@ -83,11 +84,14 @@ def markdown(truth: Truth, broken: bool = False) -> str:
 
 def _broken_requests(rows: list[list[str]]) -> list[str]:
     out: list[str] = []
-    for r in rows:
+    for i, r in enumerate(rows):
         group = next((c for c in r[:2] if c.startswith("（")), None)
         if group or not out:
             out += ["", f"### {group or '申请情况'}", "", _pipe(["项目", "数量"]), _pipe(["---", "---"])]
-        out.append(_pipe(r))
+        if i % 4 == 3 and all(r[3:]):  # a row the converter left as a loose line
+            out += ["", " ".join(c for c in r if c), ""]
+        else:
+            out.append(_pipe(r))
     return out + [""]
 
 
