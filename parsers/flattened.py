@@ -40,6 +40,8 @@ _REQUEST_KEYWORDS = (
     ("other.no_correction", "不补正"), ("other.fee_unpaid", "缴纳费用"), ("other.other", "其[他它]"),
     ("results_total", "总计|合计"), ("carried_forward", "结转下年度"),
 )
+_ACTIVE_KEYWORDS = tuple((key, re.compile(word)) for key, word in _ACTIVE_KEYWORDS)
+_REQUEST_KEYWORDS = tuple((key, re.compile(word)) for key, word in _REQUEST_KEYWORDS)
 _REQUEST_START = re.compile("本列数据|申请人情况|本年新收")
 _ACTIVE_START = re.compile("第二十条")
 _APPEALS_START = re.compile("行政复议|结果维持")
@@ -123,7 +125,7 @@ def _locate(text: str, start: int, end: int, keywords) -> list[tuple[str, int, i
     """(row, keyword start, keyword end) of each row found, searched in table order."""
     found, pos = [], start
     for key, pattern in keywords:
-        m = re.compile(pattern).search(text, pos, end)
+        m = pattern.search(text, pos, end)
         if m:
             found.append((key, m.start(), m.end()))
             pos = m.end()
@@ -241,8 +243,11 @@ class _Reader:
         segment = self.text[start:end]
         fmt = "2021" if re.search("不补正|缴纳费用", segment) else "2019" if "其他处理" in segment else "2021"
         self.res.fmt = self.res.fmt or fmt
-        keywords = [kw for kw in _REQUEST_KEYWORDS if kw[0] != ("other" if fmt == "2021" else "")
-                    and not (fmt == "2019" and kw[0].startswith("other."))]
+        # 2021 splits (六)其他处理 into three rows; 2019 prints it as one row
+        if fmt == "2019":
+            keywords = [kw for kw in _REQUEST_KEYWORDS if not kw[0].startswith("other.")]
+        else:
+            keywords = [kw for kw in _REQUEST_KEYWORDS if kw[0] != "other"]
         kinds = ("count",) * len(REQUEST_COLS)
         rows: dict[str, list[tuple]] = {}
         runs = _row_runs(self.text, start, end, keywords)
