@@ -18,11 +18,15 @@ OUTCOMES = ("right", "null_warned", "wrong_flagged", "wrong_silent")
 class Score:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     silent: list[str] = field(default_factory=list)  # examples of wrong-and-silent cells
+    reports: int = 0
+    meta_wrong: int = 0  # reports whose agency or year was not read as printed
 
     def add(self, other: "Score") -> None:
         for k in OUTCOMES:
             self.counts[k] += other.counts[k]
         self.silent += other.silent[:5]
+        self.reports += other.reports
+        self.meta_wrong += other.meta_wrong
 
     @property
     def total(self) -> int:
@@ -39,7 +43,7 @@ def _same(a, b) -> bool:
 
 
 def score(report: parsers.Report, truth: Truth) -> Score:
-    s = Score()
+    s = Score(reports=1, meta_wrong=int((report.agency, report.year) != (truth.agency, truth.year)))
     got = {(c.table, c.row, c.col): c for c in report.cells}
     flagged_cells = {k for c in report.checks if not c.ok for k in c.cells}
     for (table, row, col), want in truth.expected().items():
@@ -63,7 +67,7 @@ def parse_and_score(data: bytes, content_type: str, truth: Truth) -> Score:
     try:
         report = parsers.parse(data, content_type)
     except parsers.ParseError as exc:
-        s = Score()
+        s = Score(reports=1, meta_wrong=1)
         s.counts["null_warned"] = len(truth.printed)  # a clear error: nothing claimed
         s.silent.append(f"{truth.name}: {exc}")
         return s
