@@ -45,17 +45,21 @@ _URL_START = "|".join([*(f"{h}(?i:ttps?)://" for h in "hH"),
 _URL = re.compile(rf"(?:{_URL_START})(?i:[A-Za-z0-9\-._~:/?#\[\]@!$&*+;=%]+)")
 
 
+_TITLE_LINES = 10  # the title is among the first lines (after a page's menu and breadcrumb)
+
+
 def find_title(paragraphs: list[str], doc_title: str | None) -> str | None:
     """The report's title: the first lines joined up to the one ending in 报告."""
     head: list[str] = []
-    for p in paragraphs[:6]:
+    for p in paragraphs[:_TITLE_LINES]:
         if len(p) > 60:
             break
         if _NOT_TITLE_LINE.search(p):  # a labelled line (发布时间：…, 当前位置：…) above it
             head = []
             continue
         head.append(p.strip())
-        joined = "".join(head)
+        # a browser-printed title's year may sit at a line's end ("…年度报2020" / "告")
+        joined = restore_title_year("".join(head), None)
         if _TITLE_END.search(joined) and _TITLE_WORDS.search(joined):
             return joined
     if doc_title:
