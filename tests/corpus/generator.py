@@ -9,7 +9,7 @@ which tests.corpus.render makes every representation.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from parsers.labels import ACTIVE_DEFAULT_COLS, APPEAL_COLS, APPEAL_ROWS, REQUEST_COLS, COLUMN_UNIT
 from parsers.values import parse_number
@@ -55,7 +55,6 @@ class Truth:
     year: int
     printed: dict[Key, str]
     layout: SeedReport
-    paragraphs_only: list[str] = field(default_factory=list)
 
     def expected(self) -> dict[Key, int | float | None]:
         return {k: parse_number(v, COLUMN_UNIT.get(k[2]))[1] for k, v in self.printed.items()}
@@ -141,8 +140,7 @@ def synthetic(rng: random.Random, index: int) -> Truth:
         for col, v in zip(APPEAL_COLS, row):
             printed["appeals", key, col] = "" if zero_blank and v == 0 else str(v)
     paragraphs = _narrative(rng, agency, year, requests, appeals)
-    return Truth(f"syn{index:04d}-{fmt}", fmt, agency, year, printed,
-                 _layout(paragraphs, printed, fmt), paragraphs)
+    return Truth(f"syn{index:04d}-{fmt}", fmt, agency, year, printed, _layout(paragraphs, printed, fmt))
 
 
 def _narrative(rng, agency: str, year: int, requests: dict, appeals: list) -> list[str]:
