@@ -64,10 +64,12 @@ _PART = {
     "change": re.compile(r"[+\-]?(?:0|[1-9]\d{0,6})"),
 }
 _MAX_PART = {"count": 7, "amount": 18, "change": 8}
-_SEARCH_BUDGET = 200_000  # nodes of one run's split search
+_SEARCH_BUDGET = 20_000  # nodes of one run's split search (real rows take < 1,000)
+_PARAGRAPH_BUDGET = 60_000  # nodes of every split search of one flattened paragraph (real: < 6,000)
 _MAX_READINGS = 64  # distinct readings of one row kept
-_JOINT_BUDGET = 200_000  # nodes of the joint (R1/R2) search over a table's ambiguous rows
+_JOINT_BUDGET = 20_000  # nodes of the joint (R1/R2) search over a table's ambiguous rows
 _SHOWN = 4  # candidate splits named in a warning
+_SHOWN_DIGITS = 40  # digits of a run quoted in a warning
 
 
 @dataclass
@@ -144,20 +146,24 @@ def _kind(col: str) -> str:
     return "amount" if col in COLUMN_UNIT else "change" if col == "change" else "count"
 
 
-def split_runs(tokens: list[str], kinds: tuple[str, ...], sum_groups: tuple[tuple[int, int], ...] = ()
-               ) -> list[tuple[str, ...]] | None:
+def split_runs(tokens: list[str], kinds: tuple[str, ...], sum_groups: tuple[tuple[int, int], ...] = (),
+               budget: list[int] | None = None) -> list[tuple[str, ...]] | None:
     """Every way to cut the tokens into len(kinds) parts (a part never spans two tokens) that
     obeys the parts' kinds and, for each (first, last) group, part[last] = sum(part[first:last]).
-    None when the search exceeds its budget."""
+    None when the search exceeds its budget (nodes, shared by the caller's runs when given)."""
     n = len(kinds)
     total_of = {last: first for first, last in sum_groups}
     out: list[tuple[str, ...]] = []
     parts: list[str] = []
-    budget = [_SEARCH_BUDGET]
+    budget = budget if budget is not None else [_SEARCH_BUDGET]
     lengths = [len(t) for t in tokens]
+    after = [sum(lengths[t:]) for t in range(len(tokens) + 1)]  # characters from token t on
+    room = [sum(_MAX_PART[k] for k in kinds[j:]) for j in range(n + 1)]  # most the parts from j hold
+    if after[0] > room[0] or after[0] < n:
+        return []
 
     def rest_chars(t: int, off: int) -> int:
-        return lengths[t] - off + sum(lengths[t + 1:])
+        return after[t] - off
 
     def walk(j: int, t: int, off: int) -> bool:
         budget[0] -= 1
@@ -167,7 +173,7 @@ def split_runs(tokens: list[str], kinds: tuple[str, ...], sum_groups: tuple[tupl
             if t == len(tokens):
                 out.append(tuple(parts))
             return len(out) <= _MAX_READINGS
-        if t == len(tokens) or rest_chars(t, off) < n - j or len(tokens) - t > n - j:
+        if t == len(tokens) or not n - j <= rest_chars(t, off) <= room[j] or len(tokens) - t > n - j:
             return True
         token = tokens[t]
         kind = kinds[j]
@@ -201,6 +207,7 @@ class _Reader:
     def __init__(self, text: str) -> None:
         self.text = unicodedata.normalize("NFKC", clean_raw(text))
         self.res = FlatResult()
+        self.budget = [_PARAGRAPH_BUDGET]
 
     def warn(self, msg: str) -> None:
         self.res.warnings.append(msg)
@@ -285,11 +292,14 @@ class _Reader:
         if not groups:
             return [tuple(("", None) for _ in cols)]  # no number printed: every cell blank
         if len(groups) > 1:
-            self.warn(f"{table}/{key}: numbers separated by text ({' | '.join(' '.join(g) for g in groups)}); not read")
+            self.warn(f"{table}/{key}: numbers separated by text "
+                      f"({' | '.join(' '.join(g) for g in groups)[:_SHOWN_DIGITS]}); not read")
             return None
         kinds = kinds or tuple(_kind(c.split("/")[-1]) for c in cols)
-        splits = split_runs(groups[0], kinds, sums)
+        splits = split_runs(groups[0], kinds, sums, self.budget)
         shown = " ".join(groups[0])
+        if len(shown) > _SHOWN_DIGITS:
+            shown = shown[:_SHOWN_DIGITS] + "…"
         if splits is None:
             self.warn(f"{table}/{key}: digits '{shown}' run together: too many ways to split them; not read")
             return None

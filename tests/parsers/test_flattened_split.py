@@ -116,3 +116,12 @@ def test_search_is_bounded():
     assert split_runs([digits], ("count",) * 15, ((0, 4), (5, 9), (10, 14))) is not None
     assert split_runs([digits], ("count",) * 20) is None  # too many ways: not read
     assert time.perf_counter() - started < 5
+
+
+def test_hostile_runs_stay_cheap():
+    # every row a long run of ones: many splits fit R3; the paragraph's search budget ends it
+    started = time.perf_counter()
+    result = read_flattened(flattened_requests({key: "1" * 30 for _, key in ROWS_2021}))
+    assert time.perf_counter() - started < 3
+    assert not any(c.value for cells in result.rows.values() for c in cells)  # nothing guessed
+    assert all(len(w) < 400 for w in result.warnings)
