@@ -18,7 +18,7 @@ from tests.corpus.generator import generate, seed_truths
 from tests.corpus.render import FLATTENED, HEAVY, KEEPS_SEPARATORS, LIGHT, render_all
 
 TUNING_SEED = 20261203
-HELD_OUT_SEED = 777001
+HELD_OUT_SEED = 4242917  # 777001 was the first held-out seed; its one failure was looked at and fixed
 TARGET_KEPT, TARGET_FLAT = 1.0, 0.97
 
 

@@ -18,7 +18,8 @@ from typing import Callable
 from .document import Document, Table
 from .labels import (
     ACTIVE_COLS, ACTIVE_DEFAULT_COLS, ACTIVE_ROWS, APPEAL_COLS, APPEAL_HEADER_WORDS, APPEAL_ROW_LABELS,
-    APPEAL_ROWS, COLUMN_UNIT, EXACT_REQUEST_LABELS, REQUEST_COLS, REQUEST_HEADER_WORDS, REQUEST_ROWS,
+    APPEAL_ROWS, COLUMN_UNIT, EXACT_REQUEST_LABELS, OUTCOME_ROWS_2019, OUTCOME_ROWS_2021, REQUEST_COLS,
+    REQUEST_HEADER_WORDS, REQUEST_ROWS,
     cn_number, match_active_col, match_active_row, match_request_row, norm, parse_label_parts,
 )
 from .flattened import FlatResult, looks_flattened, read_flattened
@@ -528,6 +529,13 @@ class _Assembler:
         p = self.pending
         if p is not None and ctx == self.ctx:
             if not row.labels:
+                if p.labels and all(x.blank for x in p.region) and all(x.blank for x in row.region) \
+                        and len(row.region) >= 5 and all(_label_kind(lb) != "fragment" for lb in p.labels):
+                    # a row of blank cells under a header row is a data row of its own (an
+                    # appeals table printed with no number at all), not the header's cells
+                    self.flush()
+                    self.pending, self.ctx = Row([], list(row.region), row.source), ctx
+                    return
                 if sum(1 for x in p.region if not x.blank) < self.capacity(ctx):
                     p.region = p.region + row.region
                     return
@@ -573,6 +581,18 @@ class _Assembler:
             self.pending = None
 
 
+def _warn_unread_rows(b: _Builder, announced: set[str]) -> None:
+    """A table that was found (or that a section heading announced) and whose rows were not
+    all read says which: a row lost without any other warning would otherwise pass silently."""
+    outcome = OUTCOME_ROWS_2019 if b.res.format_votes["2019"] > b.res.format_votes["2021"] else OUTCOME_ROWS_2021
+    expected = {"requests": ("new_received", "carried_over", *outcome, "results_total", "carried_forward"),
+                "appeals": APPEAL_ROWS}
+    for table, rows in expected.items():
+        missing = [f"{table}/{row}" for row in rows if (table, row) not in b.seen]
+        if missing and (table in b.res.found or table in announced):
+            b.warn(f"{table}: rows not read: {', '.join(missing)}")
+
+
 def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> TableResult:
     """All cells of the standard tables. heading_ctx maps a block index to the table kind its
     section heading announces (used until a row's own labels say otherwise)."""
@@ -605,6 +625,7 @@ def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> 
             if ctx:
                 asm.feed(ctx, row)
     asm.flush()
+    _warn_unread_rows(b, set((heading_ctx or {}).values()))
     if b.suppressed:
         b.res.warnings.append(f"… and {b.suppressed} more table warnings")
     return b.res
