@@ -67,3 +67,16 @@ def test_full_corpus_meets_the_targets():
     for name, score in run(TUNING_SEED, 120, heavy=20).items():
         assert score.counts["wrong_silent"] == 0, (name, score.silent[:5])
         assert score.share("right") >= (TARGET_FLAT if name in FLATTENED else 1.0), (name, score.counts)
+
+
+@pytest.mark.parametrize("name", ["html", "text_cells", "docx"])
+def test_a_table_printed_with_no_number_reads_as_blank(name):
+    from tests.parsers.fixture_builders import appeals_rows
+
+    truth = generate(TUNING_SEED, 1)[0]
+    for key in [k for k in truth.printed if k[0] == "appeals"]:
+        truth.printed[key] = ""
+    blocks = truth.layout.blocks
+    at = next(i for i, b in enumerate(blocks) if isinstance(b, str) and b.startswith("四、")) + 1
+    blocks[at] = appeals_rows(truth.printed)
+    assert _score([truth], name).share("right") == 1.0
