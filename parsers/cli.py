@@ -44,6 +44,7 @@ def report_json(path: str, report) -> dict:
         "format": report.format,
         "period": report.period,
         "publish_date": report.publish_date,
+        "source_url": report.source_url,
         "contacts": {"address": report.contacts.address, "phone": report.contacts.phone,
                      "postcode": report.contacts.postcode, "email": report.contacts.email},
         "websites": report.websites,

@@ -45,17 +45,21 @@ _URL_START = "|".join([*(f"{h}(?i:ttps?)://" for h in "hH"),
 _URL = re.compile(rf"(?:{_URL_START})(?i:[A-Za-z0-9\-._~:/?#\[\]@!$&*+;=%]+)")
 
 
+_TITLE_LINES = 10  # the title is among the first lines (after a page's menu and breadcrumb)
+
+
 def find_title(paragraphs: list[str], doc_title: str | None) -> str | None:
     """The report's title: the first lines joined up to the one ending in 报告."""
     head: list[str] = []
-    for p in paragraphs[:6]:
+    for p in paragraphs[:_TITLE_LINES]:
         if len(p) > 60:
             break
         if _NOT_TITLE_LINE.search(p):  # a labelled line (发布时间：…, 当前位置：…) above it
             head = []
             continue
         head.append(p.strip())
-        joined = "".join(head)
+        # a browser-printed title's year may sit at a line's end ("…年度报2020" / "告")
+        joined = restore_title_year("".join(head), None)
         if _TITLE_END.search(joined) and _TITLE_WORDS.search(joined):
             return joined
     if doc_title:
@@ -67,6 +71,26 @@ def find_title(paragraphs: list[str], doc_title: str | None) -> str | None:
         if len(p) <= 60 and _TITLE_WORDS.search(p) and "报告" in p:
             return p.strip()
     return None
+
+
+# A browser-printed PDF sets the title's digits in another font, which the text layer places
+# apart: "…信息化局 年度政府信息公开工作2022" / "…信息化局 年政府信息公开工作年度报告".
+_YEAR_GAP = re.compile(r"(?<=[^\d\s〇○零一二三四五六七八九十])\s+(?=年)")
+_LOOSE_YEAR = re.compile(r"\s*((?:19|20)\d{2})(?!\d)\s*")
+
+
+def restore_title_year(title: str | None, year: int | None) -> str | None:
+    """The title with its year back in the gap before "年": the year printed elsewhere in the
+    title when there is one, else the report's year found in its text."""
+    if not title or not (gap := _YEAR_GAP.search(title)):
+        return title
+    loose = _LOOSE_YEAR.search(title, gap.end())
+    if loose:
+        rest = title[:loose.start()] + title[loose.end():]
+        return rest[:gap.start()] + loose.group(1) + rest[gap.end():]
+    if year is None or _LOOSE_YEAR.search(title):
+        return title
+    return f"{title[:gap.start()]}{year}{title[gap.end():]}"
 
 
 _AGENCY_AFTER_YEAR = re.compile(

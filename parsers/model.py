@@ -55,6 +55,7 @@ class Report:
     format: str = "none"  # "2021" | "2019" | "none"
     period: str | None = None  # statistics period as printed
     publish_date: str | None = None  # ISO date when printed on the page
+    source_url: str | None = None  # the original's address, as an archive's preamble gives it
     contacts: Contacts = field(default_factory=Contacts)
     websites: list[str] = field(default_factory=list)
     sections: dict[str, str] = field(default_factory=dict)  # SECTION_KEYS -> text

@@ -11,9 +11,11 @@ from .chrome import without_chrome
 from .document import Document, Table
 from .metadata import (
     agency_fallback, agency_from_title, find_contacts, find_period, find_publish_date, find_region,
-    find_title, find_websites, find_year,
+    find_title, find_websites, find_year, restore_title_year,
 )
 from .model import Report
+from .narrative import narrative_warnings
+from .preamble import is_body_mark, read_preamble
 from .sections import find_sections, table_lines
 from .tables import extract_tables
 
@@ -48,10 +50,14 @@ def build_report(doc: Document) -> Report:
     tables = extract_tables(doc, heading_ctx)
     fmt = decide_format(tables.found if tables.cells else set(), tables.format_votes)
 
-    title = find_title(paragraphs, doc.title)
-    agency = agency_from_title(title) or agency_fallback(paragraphs)
+    preamble = read_preamble(paragraphs)
+    body = paragraphs[preamble.body_start:]
+    page_title = None if is_body_mark(doc.title) else doc.title
     period = find_period(text)
-    year = find_year(title, period, paragraphs)
+    title = find_title(body, preamble.get("title") or page_title)
+    year = find_year(title, period, body)
+    title = restore_title_year(title, year)
+    agency = agency_from_title(title) or preamble.get("agency") or agency_fallback(body)
     contacts = find_contacts(text)
     checks, check_notes = run_checks(tables.cells, fmt, year)
 
@@ -63,13 +69,15 @@ def build_report(doc: Document) -> Report:
         year=year,
         format=fmt,
         period=period,
-        publish_date=doc.publish_date or find_publish_date(paragraphs),
+        publish_date=doc.publish_date or preamble.publish_date or find_publish_date(body),
+        source_url=preamble.get("source_url"),
         contacts=contacts,
         websites=find_websites(text),
         sections=sections,
         cells=tables.cells,
         checks=checks,
-        warnings=list(doc.warnings) + tables.warnings + check_notes,
+        warnings=list(doc.warnings) + tables.warnings + check_notes
+        + narrative_warnings(paragraphs, tables.cells),
         source_kind=doc.kind,
         text=text,
     )

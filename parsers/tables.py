@@ -18,9 +18,11 @@ from typing import Callable
 from .document import Document, Table
 from .labels import (
     ACTIVE_COLS, ACTIVE_DEFAULT_COLS, ACTIVE_ROWS, APPEAL_COLS, APPEAL_HEADER_WORDS, APPEAL_ROW_LABELS,
-    APPEAL_ROWS, COLUMN_UNIT, EXACT_REQUEST_LABELS, REQUEST_COLS, REQUEST_HEADER_WORDS, REQUEST_ROWS,
+    APPEAL_ROWS, COLUMN_UNIT, EXACT_REQUEST_LABELS, OUTCOME_ROWS_2019, OUTCOME_ROWS_2021, REQUEST_COLS,
+    REQUEST_HEADER_WORDS, REQUEST_ROWS,
     cn_number, match_active_col, match_active_row, match_request_row, norm, parse_label_parts,
 )
+from .flattened import FlatResult, looks_flattened, read_flattened
 from .model import Cell
 from .values import clean_raw, parse_number
 
@@ -260,6 +262,16 @@ class _Builder:
         append = self.res.cells.append
         for col, slot in zip(cols, slots):
             append(Cell(table, row, col, slot.value, slot.raw))
+
+    def flattened(self, flat: FlatResult) -> None:
+        """The rows of a table flattened to text (parsers.flattened): the cells it could read."""
+        for msg in flat.warnings:
+            self.warn(msg)
+        if flat.fmt:
+            self.res.format_votes[flat.fmt] += 1
+        for (table, key), cells in flat.rows.items():
+            self.res.found.add(table)
+            self.emit(table, key, [c.col for c in cells], [Slot(c.raw, c.value, c.value is None) for c in cells])
 
     # -- active ---------------------------------------------------------------------------
     def active(self, row: Row) -> None:
@@ -517,13 +529,29 @@ class _Assembler:
         p = self.pending
         if p is not None and ctx == self.ctx:
             if not row.labels:
+                if p.labels and all(x.blank for x in p.region) and all(x.blank for x in row.region) \
+                        and len(row.region) >= 5 and all(_label_kind(lb) != "fragment" for lb in p.labels):
+                    # a row of blank cells under a header row is a data row of its own (an
+                    # appeals table printed with no number at all), not the header's cells
+                    self.flush()
+                    self.pending, self.ctx = Row([], list(row.region), row.source), ctx
+                    return
                 if sum(1 for x in p.region if not x.blank) < self.capacity(ctx):
                     p.region = p.region + row.region
                     return
                 self.flush()  # the row is complete: these numbers are something else
                 self.pending, self.ctx = Row([], list(row.region), row.source), ctx
                 return
-            if not any(not s.blank for s in p.region) and p.labels:
+            if p.labels and p.region and all(s.blank for s in row.region) \
+                    and all(_label_kind(lb) == "fragment" for lb in row.labels):
+                # the rest of a data row's wrapped label cells, printed as a row of its own
+                # (a PDF table row taller than its numbers): joined cell by cell
+                if len(row.labels) == len(p.labels):
+                    p.labels = [a + b for a, b in zip(p.labels, row.labels)]
+                else:
+                    p.labels = p.labels[:-1] + [p.labels[-1] + "".join(row.labels)]
+                return
+            if not any(not s.blank for s in p.region) and p.labels and len(p.region) < self.capacity(ctx):
                 kind = _label_kind(row.labels[0])
                 if kind == "header":
                     p.labels = p.labels + row.labels
@@ -553,6 +581,18 @@ class _Assembler:
             self.pending = None
 
 
+def _warn_unread_rows(b: _Builder, announced: set[str]) -> None:
+    """A table that was found (or that a section heading announced) and whose rows were not
+    all read says which: a row lost without any other warning would otherwise pass silently."""
+    outcome = OUTCOME_ROWS_2019 if b.res.format_votes["2019"] > b.res.format_votes["2021"] else OUTCOME_ROWS_2021
+    expected = {"requests": ("new_received", "carried_over", *outcome, "results_total", "carried_forward"),
+                "appeals": APPEAL_ROWS}
+    for table, rows in expected.items():
+        missing = [f"{table}/{row}" for row in rows if (table, row) not in b.seen]
+        if missing and (table in b.res.found or table in announced):
+            b.warn(f"{table}: rows not read: {', '.join(missing)}")
+
+
 def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> TableResult:
     """All cells of the standard tables. heading_ctx maps a block index to the table kind its
     section heading announces (used until a row's own labels say otherwise)."""
@@ -563,6 +603,11 @@ def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> 
         if isinstance(block, Table):
             rows = [_split_row(cells) for cells in block.rows]
         else:
+            if looks_flattened(block):  # (a heading run into its flattened tables too)
+                asm.flush()
+                b.flattened(read_flattened(block))
+                ctx = None
+                continue
             if heading_ctx and bi in heading_ctx:
                 asm.flush()
                 ctx = heading_ctx[bi] or None
@@ -580,6 +625,7 @@ def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> 
             if ctx:
                 asm.feed(ctx, row)
     asm.flush()
+    _warn_unread_rows(b, set((heading_ctx or {}).values()))
     if b.suppressed:
         b.res.warnings.append(f"… and {b.suppressed} more table warnings")
     return b.res

@@ -21,6 +21,8 @@ from lxml import etree
 from ..document import Block, Document, Table
 from ..errors import InputTooLarge, UnreadableInput
 from . import MAX_TEXT_CHARS
+from .html_text import tab_owners, tab_structured_text, verbatim_report
+from .text import read_text
 from .textnorm import clean, clean_marked, is_chrome_line, iso_date, publish_date_in_markup
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select",
@@ -128,9 +130,17 @@ def read_html(text: str, page: bytes | None = None) -> Document:
     meta = _meta(root)
     title = _title(root, meta)
     publish_date = _meta_date(meta) or publish_date_in_markup(text)
+    verbatim = verbatim_report(root)
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
     data_tables = [table for table in root.iter("table") if _is_data_table(table)]
-    body, located = _article_body(root, [table for table in data_tables if _IS_REPORT_TABLE(table)])
+    report_tables = [table for table in data_tables if _IS_REPORT_TABLE(table)]
+    body, located = _article_body(root, report_tables)
+    if not report_tables:
+        as_text = verbatim
+        if as_text is None and (owners := tab_owners(root)):
+            as_text = tab_structured_text(_article_body(root, owners)[0])
+        if as_text is not None:
+            return _text_document(as_text, title, publish_date)
     warnings = [] if located else [
         "html: no report headings or tables found to locate the article; the whole page was read"]
     if any(hint in text for hint in _HIDDEN_HINTS):
@@ -140,6 +150,19 @@ def read_html(text: str, page: bytes | None = None) -> Document:
             table.tag = _DATA_TABLE_TAG
     return Document(blocks=_blocks(body), kind="html", title=title,
                     publish_date=publish_date, warnings=warnings)
+
+
+def _text_document(text: str, title: str | None, publish_date: str | None) -> Document:
+    """An article printed as text (see html_text): read as text or markdown, so it reads as
+    the same report would from a text file; the page keeps its kind, title and date."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputTooLarge(f"html: the article holds {len(text)} characters, over the "
+                            f"{MAX_TEXT_CHARS} limit")
+    document = read_text(text)
+    document.kind = "html"
+    document.title = document.title or title
+    document.publish_date = publish_date
+    return document
 
 
 def _without_unwanted(text: str, page: bytes | None) -> tuple[str, bytes]:
