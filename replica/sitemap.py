@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import html
+import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -67,7 +69,16 @@ class SiteMap:
 
 def links(items: list[tuple[str, str]]) -> str:
     return "<ul>" + "".join(f'<li><a href="{u}" title="{html.escape(t)}">{html.escape(t)}</a>'
-                            f"<span>2024-01-15</span></li>" for t, u in items) + "</ul>"
+                            f"<span>{list_date(t)}</span></li>" for t, u in items) + "</ul>"
+
+
+def list_date(title: str) -> str:
+    """The date a list prints beside an item: a report's in the January after its year (as
+    most are published), a day of its own; other items a fixed day."""
+    year = re.search(r"(20\d\d)年", title)
+    if not year:
+        return "2024-01-15"
+    return f"{int(year.group(1)) + 1}-01-{10 + zlib.crc32(title.encode()) % 18:02d}"
 
 
 def news(prefix: str, n: int, start: int = 0) -> list[tuple[str, str]]:
