@@ -1,0 +1,182 @@
+"""Scans -> Document: image-only PDFs and image attachments (PNG, JPEG, TIFF) read with OCR.
+
+Each page is levelled, its ruled tables found from their lines (ocr_grid), every table cell's
+text lines read by the recogniser in one batch per page, and the text around the tables read
+by detection + recognition. The result is an ordinary Document (kind "ocr") that the report
+builder reads like any other, plus what the builder cannot carry: each numeric cell's
+recognition confidence, which parsers/readers/ocr_verify.py turns into flags and corrections.
+
+Bounded by page count, pixels per page and a CPU budget per document checked between pages;
+parsers/limits.py runs OCR in a child process with bounds of its own (OCR_BOUNDS).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import numpy as np
+
+from ..document import Block, Document, Table
+from ..errors import InputTooLarge, UnreadableInput
+from . import ocr_engine
+from .ocr_grid import Box, cell_lines, deskew, find_tables, ink_mask, text_lines
+from .textnorm import clean, publish_date_in
+
+MAX_OCR_PAGES = 40
+# CPU seconds a document's OCR may use, checked after each page: a long scan stops with a
+# clear error well before the child's hard CPU limit (parsers/limits.py OCR_BOUNDS) kills it.
+MAX_OCR_CPU_SECONDS = 240.0
+MAX_PAGE_PIXELS = 12_000_000  # an A4 page at 300 dpi is 8.7 million
+# Scans are read at their own resolution, within these (below 150 dpi digits lose strokes,
+# above 300 the recogniser gains nothing and the page costs more).
+_MIN_DPI, _MAX_DPI, _DEFAULT_DPI = 150, 300, 200
+_MARGIN = 0.06  # share of the page height at top and bottom: running headers, page numbers
+_SHORT_LINE = 0.6  # of the text width: a heading, a title, a date line, not running text
+_LARGE_PRINT = 1.3  # of the usual line height: a title
+
+
+@dataclass
+class OcrDocument(Document):
+    # Cell text -> the lowest confidence it was read with anywhere in the document's tables.
+    confidence: dict[str, float] = field(default_factory=dict)
+    # Cell text of every table cell, in reading order: the verifier maps cells back by it.
+    cell_texts: list[str] = field(default_factory=list)
+    unread_lines: int = 0
+
+
+@dataclass
+class _Page:
+    gray: np.ndarray
+    number: int
+
+
+def read_scanned_pdf(data: bytes) -> OcrDocument:
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise UnreadableInput(f"pdf: unreadable for OCR ({exc})") from None
+    try:
+        _check_pages(len(pdf))
+        pages = (_Page(_render(pdf[i]), i + 1) for i in range(len(pdf)))
+        return _read_pages(pages)
+    finally:
+        pdf.close()
+
+
+def read_image(data: bytes) -> OcrDocument:
+    """A PNG, JPEG or TIFF attachment (every frame of a multi-page TIFF)."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_PAGE_PIXELS * 4  # Pillow's decompression-bomb guard
+    try:
+        image = Image.open(BytesIO(data))
+        frames = getattr(image, "n_frames", 1)
+        _check_pages(frames)
+        pages = (_Page(_fit(np.asarray(frame.convert("L"))), i + 1)
+                 for i, frame in enumerate(ImageSequence.Iterator(image)))
+        return _read_pages(pages)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as exc:
+        raise UnreadableInput(f"image: unreadable ({type(exc).__name__})") from None
+
+
+def _check_pages(count: int) -> None:
+    if count > MAX_OCR_PAGES:
+        raise InputTooLarge(f"scan has {count} pages, over the {MAX_OCR_PAGES}-page OCR limit")
+
+
+def _render(page) -> np.ndarray:
+    """The page at its scan's resolution (the largest image on it decides), grey."""
+    width_points = page.get_width()
+    images = [obj for obj in page.get_objects() if obj.type == 3]  # FPDF_PAGEOBJ_IMAGE
+    dpi = _DEFAULT_DPI
+    if images:
+        pixels = max(obj.get_metadata().width for obj in images)
+        dpi = round(pixels / (width_points / 72))
+    dpi = min(max(dpi, _MIN_DPI), _MAX_DPI)
+    bitmap = page.render(scale=dpi / 72, grayscale=True)
+    return _fit(np.asarray(bitmap.to_pil().convert("L")))
+
+
+def _fit(gray: np.ndarray) -> np.ndarray:
+    """A page over MAX_PAGE_PIXELS scaled down to it."""
+    import cv2
+
+    pixels = gray.shape[0] * gray.shape[1]
+    if pixels <= MAX_PAGE_PIXELS:
+        return np.ascontiguousarray(gray)
+    scale = (MAX_PAGE_PIXELS / pixels) ** 0.5
+    return cv2.resize(gray, (int(gray.shape[1] * scale), int(gray.shape[0] * scale)),
+                      interpolation=cv2.INTER_AREA)
+
+
+def _read_pages(pages) -> OcrDocument:
+    document = OcrDocument(blocks=[], kind="ocr")
+    start = time.process_time()
+    for page in pages:
+        document.blocks.extend(_read_page(page, document))
+        used = time.process_time() - start
+        if used > MAX_OCR_CPU_SECONDS:
+            raise InputTooLarge(f"OCR used over {MAX_OCR_CPU_SECONDS:.0f} s of CPU "
+                                f"by page {page.number}")
+    paragraphs = document.paragraphs()
+    document.title = paragraphs[0] if paragraphs else None
+    document.publish_date = next((d for p in paragraphs[:20] if (d := publish_date_in(p))), None)
+    document.warnings.append("ocr: read from page images; every number was recognised by OCR")
+    if document.unread_lines:
+        document.warnings.append(f"ocr: {document.unread_lines} lines of running text not read "
+                                 "(headings, titles, short lines and tables are)")
+    return document
+
+
+def _read_page(page: _Page, document: OcrDocument) -> list[Block]:
+    gray = deskew(page.gray)
+    ink = ink_mask(gray)
+    tables, rules = find_tables(ink)
+    text_ink = ink & ~rules
+    cells = [[cell_lines(text_ink, gray, cell) for cell in row] for table in tables
+             for row in table.rows]
+    read = iter(ocr_engine.recognise([line for row in cells for lines in row for line in lines]))
+    placed: list[tuple[float, Block]] = []
+    rows = iter(cells)
+    for table in tables:
+        table_rows = []
+        for _ in table.rows:
+            texts = []
+            for lines in next(rows):
+                parts = [next(read) for _ in lines]
+                text = clean("".join(t for t, _ in parts))
+                texts.append(text)
+                document.cell_texts.append(text)
+                if parts:
+                    lowest = min(c for _, c in parts)
+                    document.confidence[text] = min(lowest, document.confidence.get(text, 1.0))
+            table_rows.append(texts)
+        placed.append((table.box.top, Table(table_rows)))
+    placed.extend(_text_lines(gray, text_ink, [t.box for t in tables], document))
+    placed.sort(key=lambda pair: pair[0])
+    return [block for _, block in placed]
+
+
+def _text_lines(gray: np.ndarray, ink: np.ndarray, table_boxes: list[Box],
+                document: OcrDocument) -> list[tuple[float, str]]:
+    """The page's headings, titles and other short lines outside its tables, as (top, text).
+    Lines of running text are counted, not read: recognition costs by the character, and a
+    page of prose costs twice what its tables do, for none of the numbers."""
+    free = ink.copy()
+    for box in table_boxes:
+        free[box.top:box.bottom + 1, box.left:box.right + 1] = 0
+    height = gray.shape[0]
+    lines = [line for line in text_lines(free, Box(0, 0, height, gray.shape[1]))
+             if _MARGIN * height < (line.top + line.bottom) / 2 < (1 - _MARGIN) * height]
+    if not lines:
+        return []
+    body = max(line.right for line in lines) - min(line.left for line in lines)
+    usual = float(np.median([line.bottom - line.top for line in lines]))
+    wanted = [line for line in lines if line.right - line.left <= _SHORT_LINE * body
+              or line.bottom - line.top >= _LARGE_PRINT * usual]
+    document.unread_lines += len(lines) - len(wanted)
+    read = ocr_engine.recognise([gray[b.top:b.bottom, b.left:b.right] for b in wanted])
+    return [(line.top, clean(text)) for line, (text, _) in zip(wanted, read) if clean(text)]
