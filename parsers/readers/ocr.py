@@ -11,6 +11,7 @@ parsers/limits.py runs OCR in a child process with bounds of its own (OCR_BOUNDS
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -18,9 +19,9 @@ from io import BytesIO
 import numpy as np
 
 from ..document import Block, Document, Table
-from ..errors import InputTooLarge, UnreadableInput
+from ..errors import InputTooLarge, NeedsOCR, UnreadableInput
 from . import ocr_engine
-from .ocr_grid import Box, cell_lines, deskew, find_tables, ink_mask, text_lines
+from .ocr_grid import Box, GridTable, cell_lines, deskew, find_tables, ink_mask, text_lines
 from .textnorm import clean, publish_date_in
 
 MAX_OCR_PAGES = 40
@@ -31,17 +32,22 @@ MAX_PAGE_PIXELS = 12_000_000  # an A4 page at 300 dpi is 8.7 million
 # Scans are read at their own resolution, within these (below 150 dpi digits lose strokes,
 # above 300 the recogniser gains nothing and the page costs more).
 _MIN_DPI, _MAX_DPI, _DEFAULT_DPI = 150, 300, 200
+_NUMBER = re.compile(r"^[\d.,%]+$")
 _MARGIN = 0.06  # share of the page height at top and bottom: running headers, page numbers
 _SHORT_LINE = 0.6  # of the text width: a heading, a title, a date line, not running text
 _LARGE_PRINT = 1.3  # of the usual line height: a title
 
 
 @dataclass
+class OcrTable(Table):
+    """A table read from an image: each cell's confidence beside its text (1.0 for a cell
+    with no ink), and the cells whose number a second reading disagrees on."""
+    confidence: list[list[float]] = field(default_factory=list)
+    disputed: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
 class OcrDocument(Document):
-    # Cell text -> the lowest confidence it was read with anywhere in the document's tables.
-    confidence: dict[str, float] = field(default_factory=dict)
-    # Cell text of every table cell, in reading order: the verifier maps cells back by it.
-    cell_texts: list[str] = field(default_factory=list)
     unread_lines: int = 0
 
 
@@ -60,6 +66,8 @@ def read_scanned_pdf(data: bytes) -> OcrDocument:
         raise UnreadableInput(f"pdf: unreadable for OCR ({exc})") from None
     try:
         _check_pages(len(pdf))
+        if not any(_images(pdf[i]) for i in range(len(pdf))):
+            raise NeedsOCR("pdf: no text layer, and no page images to OCR (drawings only)")
         pages = (_Page(_render(pdf[i]), i + 1) for i in range(len(pdf)))
         return _read_pages(pages)
     finally:
@@ -90,7 +98,7 @@ def _check_pages(count: int) -> None:
 def _render(page) -> np.ndarray:
     """The page at its scan's resolution (the largest image on it decides), grey."""
     width_points = page.get_width()
-    images = [obj for obj in page.get_objects() if obj.type == 3]  # FPDF_PAGEOBJ_IMAGE
+    images = _images(page)
     dpi = _DEFAULT_DPI
     if images:
         pixels = max(obj.get_metadata().width for obj in images)
@@ -98,6 +106,10 @@ def _render(page) -> np.ndarray:
     dpi = min(max(dpi, _MIN_DPI), _MAX_DPI)
     bitmap = page.render(scale=dpi / 72, grayscale=True)
     return _fit(np.asarray(bitmap.to_pil().convert("L")))
+
+
+def _images(page) -> list:
+    return [obj for obj in page.get_objects() if obj.type == 3]  # FPDF_PAGEOBJ_IMAGE
 
 
 def _fit(gray: np.ndarray) -> np.ndarray:
@@ -136,28 +148,37 @@ def _read_page(page: _Page, document: OcrDocument) -> list[Block]:
     ink = ink_mask(gray)
     tables, rules = find_tables(ink)
     text_ink = ink & ~rules
-    cells = [[cell_lines(text_ink, gray, cell) for cell in row] for table in tables
-             for row in table.rows]
-    read = iter(ocr_engine.recognise([line for row in cells for lines in row for line in lines]))
-    placed: list[tuple[float, Block]] = []
-    rows = iter(cells)
-    for table in tables:
-        table_rows = []
-        for _ in table.rows:
-            texts = []
-            for lines in next(rows):
-                parts = [next(read) for _ in lines]
-                text = clean("".join(t for t, _ in parts))
-                texts.append(text)
-                document.cell_texts.append(text)
-                if parts:
-                    lowest = min(c for _, c in parts)
-                    document.confidence[text] = min(lowest, document.confidence.get(text, 1.0))
-            table_rows.append(texts)
-        placed.append((table.box.top, Table(table_rows)))
+    placed: list[tuple[float, Block]] = [
+        (table.box.top, _read_table(table, text_ink, gray)) for table in tables]
     placed.extend(_text_lines(gray, text_ink, [t.box for t in tables], document))
     placed.sort(key=lambda pair: pair[0])
     return [block for _, block in placed]
+
+
+def _read_table(table: GridTable, ink: np.ndarray, gray: np.ndarray) -> OcrTable:
+    """Every cell's lines recognised in one batch; a cell that reads as a number is read a
+    second time from a softened, framed copy of its image, and a disagreement is kept (the
+    recogniser's score alone is sometimes high for a wrong digit)."""
+    cells = [[cell_lines(ink, gray, cell) for cell in row] for row in table.rows]
+    read = iter(ocr_engine.recognise([line for row in cells for lines in row for line in lines]))
+    texts, scores = [], []
+    for row in cells:
+        parts = [[next(read) for _ in lines] for lines in row]
+        texts.append([clean("".join(text for text, _ in part)) for part in parts])
+        scores.append([min((score for _, score in part), default=1.0) for part in parts])
+    numbers = [(r, c) for r, row in enumerate(texts) for c, text in enumerate(row)
+               if len(cells[r][c]) == 1 and _NUMBER.match(text)]
+    again = ocr_engine.recognise([_second_view(cells[r][c][0]) for r, c in numbers])
+    disputed = {(r, c) for (r, c), (text, _) in zip(numbers, again) if clean(text) != texts[r][c]}
+    return OcrTable(texts, confidence=scores, disputed=disputed)
+
+
+def _second_view(line: np.ndarray) -> np.ndarray:
+    import cv2
+
+    pad = line.shape[0] // 2
+    framed = cv2.copyMakeBorder(line, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    return cv2.GaussianBlur(framed, (3, 3), 0)
 
 
 def _text_lines(gray: np.ndarray, ink: np.ndarray, table_boxes: list[Box],

@@ -101,3 +101,27 @@ def scan(report: SeedReport, dpi: int, rng: random.Random, **blemishes) -> bytes
     """The report printed and scanned: a PDF of page images."""
     pages = [scanner_blemishes(page, rng, **blemishes) for page in rasterise(to_pdf(report), dpi)]
     return images_to_pdf(pages, dpi)
+
+
+OUTCOMES = ("right", "flagged", "wrong_silent", "missing")
+
+
+def score(report, cells: list[dict]) -> dict[str, int]:
+    """Each known cell as read from the scan: right (the number, unflagged), flagged (named in
+    an "ocr:" warning, whatever its value), wrong_silent (another number, unflagged: the
+    defect that must not happen) or missing (not read at all; the builder says why)."""
+    warned = " ".join(w for w in report.warnings if w.startswith("ocr:"))
+    got = {cell.key: cell for cell in report.cells}
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for truth in cells:
+        key = f"{truth['table']}/{truth['row']}/{truth['col']}"
+        cell = got.get(key)
+        if cell is None:
+            counts["missing"] += 1
+        elif f"{key} " in warned:
+            counts["flagged"] += 1
+        elif cell.value == truth["value"]:
+            counts["right"] += 1
+        else:
+            counts["wrong_silent"] += 1
+    return counts

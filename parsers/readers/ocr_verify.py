@@ -1,0 +1,143 @@
+"""OCR'd numbers checked by the report's own arithmetic: corrected when exactly one fix fits,
+flagged otherwise. Never a silent wrong number.
+
+Every cell gets the recogniser's confidence. Then, in order:
+1. R1-R4 fail: every single swap of a digit OCR confuses (0/8, 1/7, 5/6, 3/8) in a cell of a
+   failing check is tried. When exactly one makes every rule hold it is taken, with a warning
+   giving both readings; otherwise each cell of each failing check is flagged.
+2. A cell read with low confidence is flagged, and so is one whose second reading
+   (parsers/readers/ocr.py) differs when no passing check covers it: a number of the
+   active-disclosure table has only these two readings to vouch for it.
+Flags are warnings naming the cell (Cell.key), so any reader of the report sees them.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..checks import run_checks
+from ..document import Block, Document, Table
+from ..model import Cell, Report
+from ..report_builder import build_report
+from ..values import clean_raw, parse_number
+from .ocr import OcrDocument, OcrTable
+
+# Below this the recogniser's own score says the reading is doubtful (measured: digits read
+# right score 0.95 and up; bench/ocr.py).
+LOW_CONFIDENCE = 0.9
+# Tokens stand for numbers while the document is built again: distinct, and as wide as the
+# widest count a report prints, so the builder treats them as any count.
+_TOKEN_BASE = 100_000
+_ARITHMETIC = ("R1", "R2", "R3", "R4")
+_CONFUSED = {"0": "8", "8": "03", "3": "8", "1": "7", "7": "1", "5": "6", "6": "5"}
+
+
+def verify(report: Report, document: OcrDocument) -> None:
+    """Set each cell's confidence, correct or flag against R1-R4 (in place)."""
+    readings = _readings(document)
+    disputed = set()
+    for cell in report.cells:
+        score, second_differs = readings.get((cell.key, cell.raw.strip()), (None, False))
+        cell.confidence = 1.0 if not cell.raw.strip() else score
+        if second_differs:
+            disputed.add(cell.key)
+    failing = [check for check in report.checks if check.rule in _ARITHMETIC and not check.ok]
+    if failing and (fix := _only_fix(report, failing)) is not None:
+        index, fixed = fix
+        cell = report.cells[index]
+        report.warnings.append(f"ocr: {cell.key} read as {cell.raw}, taken as {fixed.raw}: the "
+                               f"only one-digit change OCR makes (0/8, 1/7, 5/6, 3/8) with which "
+                               f"every rule R1-R4 holds")
+        report.cells[index] = fixed
+        report.checks = run_checks(report.cells, report.format, report.year)[0]
+        failing = []
+    flagged = _flag_failing(report, failing)
+    _flag_doubtful(report, flagged, disputed)
+
+
+def _readings(document: OcrDocument) -> dict[tuple[str, str], tuple[float, bool]]:
+    """(Cell.key, raw) -> the confidence of the image cell it was read from, and whether its
+    second reading differs. The builder
+    keeps no link from a report cell to its table cell, so the document is built again with
+    every number replaced by a token naming its cell; a cell whose token does not come back
+    under the same key (the builder read that table differently) gets no confidence and is
+    flagged."""
+    tokens: dict[int, tuple[str, tuple[float, bool]]] = {}
+    blocks: list[Block] = []
+    for block in document.blocks:
+        if not isinstance(block, OcrTable):
+            blocks.append(block)
+            continue
+        rows = []
+        for r, (texts, scores) in enumerate(zip(block.rows, block.confidence)):
+            row = []
+            for c, (text, score) in enumerate(zip(texts, scores)):
+                ok, value = parse_number(clean_raw(text))
+                if ok and value is not None:
+                    token = _TOKEN_BASE + len(tokens)
+                    tokens[token] = (clean_raw(text).strip(), (score, (r, c) in block.disputed))
+                    text = str(token)
+                row.append(text)
+            rows.append(row)
+        blocks.append(Table(rows))
+    twin = build_report(Document(blocks=blocks, kind=document.kind, title=document.title))
+    return {(cell.key, tokens[cell.value][0]): tokens[cell.value][1] for cell in twin.cells
+            if cell.value in tokens}
+
+
+def _only_fix(report: Report, failing: list) -> tuple[int, Cell] | None:
+    suspects = {key for check in failing for key in check.cells}
+    fixes = []
+    for index, cell in enumerate(report.cells):
+        if cell.key not in suspects or not isinstance(cell.value, int):
+            continue
+        for alternative in _swaps(cell.raw.strip()):
+            trial = report.cells.copy()
+            trial[index] = replace(cell, value=int(alternative), raw=alternative)
+            checks = run_checks(trial, report.format, report.year)[0]
+            if all(check.ok for check in checks if check.rule in _ARITHMETIC):
+                fixes.append((index, trial[index]))
+                if len(fixes) > 1:
+                    return None
+    return fixes[0] if fixes else None
+
+
+def _swaps(digits: str) -> list[str]:
+    """Every number one confusable digit away (no new leading zero)."""
+    if not digits.isdigit():
+        return []
+    out = []
+    for position, digit in enumerate(digits):
+        for other in _CONFUSED.get(digit, ""):
+            if position == 0 and other == "0" and len(digits) > 1:
+                continue
+            out.append(digits[:position] + other + digits[position + 1:])
+    return out
+
+
+def _flag_failing(report: Report, failing: list) -> set[str]:
+    flagged: set[str] = set()
+    by_key = {cell.key: cell for cell in report.cells}
+    for check in failing:
+        for key in check.cells:
+            if key in by_key and key not in flagged:
+                flagged.add(key)
+                report.warnings.append(f"ocr: {key} = {by_key[key].raw or 'blank'} unverified: "
+                                       f"{check.rule} fails ({check.detail.split(':')[0]}) and no "
+                                       f"single digit fix makes every rule hold")
+    return flagged
+
+
+def _flag_doubtful(report: Report, flagged: set[str], disputed: set[str]) -> None:
+    """Cells read with a low score, and cells two readings disagree on that no passing
+    check vouches for."""
+    vouched = {key for check in report.checks if check.rule in _ARITHMETIC and check.ok
+               for key in check.cells}
+    for cell in report.cells:
+        if cell.key in flagged:
+            continue
+        if cell.confidence is None or cell.confidence < LOW_CONFIDENCE:
+            score = "unknown" if cell.confidence is None else f"{cell.confidence:.2f}"
+            report.warnings.append(f"ocr: {cell.key} = {cell.raw} read with low confidence ({score})")
+        elif cell.key in disputed and cell.key not in vouched:
+            report.warnings.append(f"ocr: {cell.key} = {cell.raw} unverified: a second reading "
+                                   f"differs and no check covers it")

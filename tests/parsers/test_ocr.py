@@ -1,0 +1,192 @@
+"""OCR of scans: reports with known cells printed, scanned (tests/parsers/ocr_scans.py) and
+read back through parsers.parse; the verifier on documents with planted misreadings."""
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from parsers import parse
+from parsers.errors import InputTooLarge, NeedsOCR
+from parsers.limits import Bounds, parse_bounded
+from parsers.readers.ocr import MAX_OCR_PAGES, OcrDocument, OcrTable
+from parsers.readers.ocr_verify import verify
+from parsers.report_builder import build_report
+from tests.conftest import SEED_FILES, SEEDS_DIR, seed_expected
+from tests.parsers.fixture_builders import (
+    SeedReport, expected_document, seed_report, seed_reports, to_pdf,
+)
+from tests.parsers.ocr_scans import (
+    images_to_pdf, rasterise, scan, scanner_blemishes, score, synthetic_cells,
+)
+
+pytest.importorskip("rapidocr")
+
+# A report with nothing but its three tables and their headings: two pages to scan.
+_SHORT_TEXT = "\n".join([
+    "某某县工业和信息化局2023年政府信息公开工作年度报告", "一、总体情况", "本年度政务公开工作平稳推进。",
+    "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "无。"])
+
+
+@pytest.fixture(scope="module")
+def short_report():
+    cells = synthetic_cells(random.Random(7))
+    return seed_report(_SHORT_TEXT, cells), cells
+
+
+@pytest.fixture(scope="module")
+def scanned(short_report):
+    report, cells = short_report
+    pdf = scan(report, 200, random.Random(7))
+    return parse(pdf, "application/pdf"), cells
+
+
+def test_scan_at_200_dpi_reads_its_cells(scanned) -> None:
+    report, cells = scanned
+    counts = score(report, cells)
+    assert counts["wrong_silent"] == 0
+    assert counts["right"] >= 0.97 * len(cells), counts
+    assert report.source_kind == "ocr" and report.format == "2021" and report.year == 2023
+    assert all(cell.confidence is not None and 0 <= cell.confidence <= 1 for cell in report.cells)
+    assert all(check.ok for check in report.checks if check.rule in ("R1", "R2", "R3", "R4"))
+
+
+def test_image_attachment_is_read_like_a_scanned_pdf(short_report) -> None:
+    report, cells = short_report
+    start = next(i for i, b in enumerate(report.blocks) if isinstance(b, str) and b.startswith("三、"))
+    one_page = SeedReport(report.blocks[start:start + 2], report.title)  # heading, requests table
+    png = BytesIO()
+    scanner_blemishes(rasterise(to_pdf(one_page), 200)[0], random.Random(3)).save(png, "PNG")
+    parsed = parse(png.getvalue(), None, "http://x.gov.cn/scan.png")
+    read = {cell.key: cell.value for cell in parsed.cells if cell.table == "requests"}
+    truth = {f"{c['table']}/{c['row']}/{c['col']}": c["value"] for c in cells}
+    assert parsed.source_kind == "ocr" and len(read) == 175
+    assert sum(1 for key, value in read.items() if truth[key] == value) >= 0.97 * len(read)
+
+
+# ---------------------------------------------------------------- verifier on planted misreads
+
+
+def _ocr_document(seed_name: str = SEED_FILES[2]) -> tuple[OcrDocument, list[dict]]:
+    """A seed's document as the OCR reader would give it, every cell read with confidence 1."""
+    cells = synthetic_cells(random.Random(11))
+    seed = seed_report((SEEDS_DIR / seed_name).read_text(encoding="utf-8"), cells)
+    blocks = [OcrTable(b.rows, confidence=[[1.0] * len(r) for r in b.rows]) if not isinstance(b, str)
+              else b for b in expected_document(seed, "ocr").blocks]
+    return OcrDocument(blocks=blocks, kind="ocr"), cells
+
+
+def _plant(document: OcrDocument, old: str, new: str) -> tuple[int, int, OcrTable]:
+    """Replace the first cell reading `old` in the requests table with `new`."""
+    table = next(b for b in document.blocks if isinstance(b, OcrTable) and len(b.rows) > 20)
+    for r, row in enumerate(table.rows):
+        for c, text in enumerate(row):
+            if text == old and c >= len(row) - 7:
+                row[c] = new
+                return r, c, table
+    raise AssertionError(f"no cell {old!r}")
+
+
+def _verified(document: OcrDocument):
+    report = build_report(document)
+    verify(report, document)
+    return report
+
+
+def _requests_value(cells: list[dict], predicate) -> str:
+    return next(str(c["value"]) for c in cells if c["table"] == "requests" and predicate(c["value"]))
+
+
+def test_one_confusable_digit_that_restores_every_rule_is_taken_with_a_warning() -> None:
+    document, cells = _ocr_document()
+    printed = _requests_value(cells, lambda v: "6" in str(v) and v >= 10)
+    _plant(document, printed, printed.replace("6", "5", 1))
+    report = _verified(document)
+    fixes = [w for w in report.warnings if "taken as" in w]
+    assert len(fixes) == 1 and f"taken as {printed}:" in fixes[0]
+    assert all(check.ok for check in report.checks if check.rule in ("R1", "R2", "R3", "R4"))
+    assert score(report, cells)["wrong_silent"] == 0
+
+
+def test_a_misreading_no_single_swap_explains_is_flagged_not_changed() -> None:
+    document, cells = _ocr_document()
+    printed = _requests_value(cells, lambda v: v >= 100)
+    misread = str(int(printed) + 40)  # a 4 in the tens: no confusable digit gives it back
+    _plant(document, printed, misread)
+    report = _verified(document)
+    assert not any("taken as" in w for w in report.warnings)
+    assert any(f"= {misread} unverified" in w for w in report.warnings)
+    assert score(report, cells)["wrong_silent"] == 0
+
+
+def test_low_confidence_and_disputed_unchecked_cells_are_flagged() -> None:
+    document, cells = _ocr_document()
+    r, c, table = _plant(document, "0", "0")
+    table.confidence[r][c] = 0.5
+    active = next(b for b in document.blocks if isinstance(b, OcrTable))
+    number = next((i, j) for i, row in enumerate(active.rows) for j, text in enumerate(row)
+                  if text.isdigit())
+    active.disputed.add(number)
+    requests_cell = (r, len(table.rows[r]) - 1)
+    table.disputed.add(requests_cell)  # R3 and R2 vouch for a requests total: not flagged
+    report = _verified(document)
+    low = [w for w in report.warnings if "low confidence (0.50)" in w]
+    disputed = [w for w in report.warnings if "second reading differs" in w]
+    assert len(low) == 1 and len(disputed) == 1 and "ocr: active/" in disputed[0]
+
+
+# ---------------------------------------------------------------- bounds and a missing engine
+
+
+def test_a_scan_over_the_page_limit_is_refused_quickly() -> None:
+    blank = Image.new("L", (200, 280), 255)
+    pdf = images_to_pdf([blank] * (MAX_OCR_PAGES + 1), 24)
+    with pytest.raises(InputTooLarge, match="page OCR limit"):
+        parse(pdf)
+
+
+def test_bounded_ocr_runs_apart_and_stops_at_its_cpu_bound(short_report) -> None:
+    report, _cells = short_report
+    pdf = images_to_pdf(rasterise(to_pdf(report), 150, last_page=1), 150)
+    with pytest.raises(NeedsOCR):
+        parse_bounded(pdf, "application/pdf", ocr_bounds=None)
+    with pytest.raises(InputTooLarge, match="CPU"):
+        parse_bounded(pdf, "application/pdf", ocr_bounds=Bounds(cpu_seconds=1, wall_seconds=60))
+
+
+def test_without_the_engine_a_scan_is_needs_ocr_with_the_reason() -> None:
+    code = ("import sys; sys.modules['rapidocr'] = None\n"
+            "from parsers import parse\nfrom parsers.errors import NeedsOCR\n"
+            "from PIL import Image\nfrom io import BytesIO\n"
+            "out = BytesIO(); Image.new('L', (50, 50), 255).save(out, 'PNG')\n"
+            "try:\n    parse(out.getvalue())\nexcept NeedsOCR as exc:\n    print(exc)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert "OCR engine is not installed" in result.stdout, result.stderr
+
+
+# ---------------------------------------------------------------- the full sweep
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_golden_and_synthetic_scans_at_each_resolution(dpi: int) -> None:
+    totals = dict.fromkeys(("right", "flagged", "wrong_silent", "missing"), 0)
+    items = [(seed_reports()[n], seed_expected()[n]["cells"]) for n in SEED_FILES]
+    for number in range(3):
+        cells = synthetic_cells(random.Random(200 + number))
+        text = (SEEDS_DIR / SEED_FILES[number]).read_text(encoding="utf-8")
+        items.append((seed_report(text, cells), cells))
+    for number, (report, cells) in enumerate(items):
+        parsed = parse(scan(report, dpi, random.Random(number)))
+        for outcome, count in score(parsed, cells).items():
+            totals[outcome] += count
+    assert totals["wrong_silent"] == 0, totals
+    if dpi >= 200:
+        assert totals["right"] >= 0.97 * sum(totals.values()), totals
