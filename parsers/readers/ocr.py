@@ -1,12 +1,13 @@
 """Scans -> Document: image-only PDFs and image attachments (PNG, JPEG, TIFF) read with OCR.
 
 Each page is levelled, its ruled tables found from their lines (ocr_grid), every table cell's
-text lines read by the recogniser in one batch per page, and the text around the tables read
-by detection + recognition. The result is an ordinary Document (kind "ocr") that the report
+text lines read by the recogniser in one batch per page, and the headings and other short
+lines around the tables read the same way. The result is an ordinary Document (kind "ocr") that the report
 builder reads like any other, plus what the builder cannot carry: each numeric cell's
 recognition confidence, which parsers/readers/ocr_verify.py turns into flags and corrections.
 
-Bounded by page count, pixels per page and a CPU budget per document checked between pages;
+Bounded by page count, pixels and cells per page, and CPU budgets per page and per document
+checked after each page;
 parsers/limits.py runs OCR in a child process with bounds of its own (OCR_BOUNDS).
 """
 from __future__ import annotations
@@ -28,7 +29,9 @@ MAX_OCR_PAGES = 40
 # CPU seconds a document's OCR may use, checked after each page: a long scan stops with a
 # clear error well before the child's hard CPU limit (parsers/limits.py OCR_BOUNDS) kills it.
 MAX_OCR_CPU_SECONDS = 240.0
+MAX_PAGE_CPU_SECONDS = 60.0  # a page takes 2-5 s; more is a hostile or absurd page
 MAX_PAGE_PIXELS = 12_000_000  # an A4 page at 300 dpi is 8.7 million
+MAX_PAGE_CELLS = 2_000  # a statistics table page has some 250
 # Scans are read at their own resolution, within these (below 150 dpi digits lose strokes,
 # above 300 the recogniser gains nothing and the page costs more).
 _MIN_DPI, _MAX_DPI, _DEFAULT_DPI = 150, 300, 200
@@ -104,8 +107,10 @@ def _render(page) -> np.ndarray:
         pixels = max(obj.get_metadata().width for obj in images)
         dpi = round(pixels / (width_points / 72))
     dpi = min(max(dpi, _MIN_DPI), _MAX_DPI)
-    bitmap = page.render(scale=dpi / 72, grayscale=True)
-    return _fit(np.asarray(bitmap.to_pil().convert("L")))
+    # A page declared huge is rendered at most MAX_PAGE_PIXELS, never rendered then shrunk.
+    fitting = (MAX_PAGE_PIXELS / max(1.0, width_points * page.get_height())) ** 0.5
+    bitmap = page.render(scale=min(dpi / 72, fitting), grayscale=True)
+    return np.asarray(bitmap.to_pil().convert("L"))
 
 
 def _images(page) -> list:
@@ -128,9 +133,12 @@ def _read_pages(pages) -> OcrDocument:
     document = OcrDocument(blocks=[], kind="ocr")
     start = time.process_time()
     for page in pages:
+        page_start = time.process_time()
         document.blocks.extend(_read_page(page, document))
-        used = time.process_time() - start
-        if used > MAX_OCR_CPU_SECONDS:
+        if time.process_time() - page_start > MAX_PAGE_CPU_SECONDS:
+            raise InputTooLarge(f"OCR of page {page.number} used over "
+                                f"{MAX_PAGE_CPU_SECONDS:.0f} s of CPU")
+        if time.process_time() - start > MAX_OCR_CPU_SECONDS:
             raise InputTooLarge(f"OCR used over {MAX_OCR_CPU_SECONDS:.0f} s of CPU "
                                 f"by page {page.number}")
     paragraphs = document.paragraphs()
@@ -147,6 +155,10 @@ def _read_page(page: _Page, document: OcrDocument) -> list[Block]:
     gray = deskew(page.gray)
     ink = ink_mask(gray)
     tables, rules = find_tables(ink)
+    cells = sum(len(row) for table in tables for row in table.rows)
+    if cells > MAX_PAGE_CELLS:
+        raise InputTooLarge(f"page {page.number} has {cells} table cells, over the "
+                            f"{MAX_PAGE_CELLS} OCR limit")
     text_ink = ink & ~rules
     placed: list[tuple[float, Block]] = [
         (table.box.top, _read_table(table, text_ink, gray)) for table in tables]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from PIL import Image
 
 from parsers import parse
 from parsers.errors import InputTooLarge, NeedsOCR
-from parsers.limits import Bounds, parse_bounded
+from parsers.limits import OCR_BOUNDS, parse_bounded
 from parsers.readers.ocr import MAX_OCR_PAGES, OcrDocument, OcrTable
 from parsers.readers.ocr_verify import verify
 from parsers.report_builder import build_report
@@ -157,7 +158,7 @@ def test_bounded_ocr_runs_apart_and_stops_at_its_cpu_bound(short_report) -> None
     with pytest.raises(NeedsOCR):
         parse_bounded(pdf, "application/pdf", ocr_bounds=None)
     with pytest.raises(InputTooLarge, match="CPU"):
-        parse_bounded(pdf, "application/pdf", ocr_bounds=Bounds(cpu_seconds=1, wall_seconds=60))
+        parse_bounded(pdf, "application/pdf", ocr_bounds=replace(OCR_BOUNDS, cpu_seconds=1))
 
 
 def test_without_the_engine_a_scan_is_needs_ocr_with_the_reason() -> None:
