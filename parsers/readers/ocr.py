@@ -177,7 +177,10 @@ def _read_table(table: GridTable, ink: np.ndarray, gray: np.ndarray) -> OcrTable
     for row in cells:
         parts = [[next(read) for _ in lines] for lines in row]
         texts.append([clean("".join(text for text, _ in part)) for part in parts])
-        scores.append([min((score for _, score in part), default=1.0) for part in parts])
+        # A number over two lines is a digit split by the line finder, not a wrapped label.
+        scores.append([0.0 if len(part) > 1 and _NUMBER.match(text) else
+                       min((score for _, score in part), default=1.0)
+                       for part, text in zip(parts, texts[-1])])
     numbers = [(r, c) for r, row in enumerate(texts) for c, text in enumerate(row)
                if len(cells[r][c]) == 1 and _NUMBER.match(text)]
     again = ocr_engine.recognise([_second_view(cells[r][c][0]) for r, c in numbers])

@@ -4,10 +4,12 @@ flagged otherwise. Never a silent wrong number.
 Every cell gets the recogniser's confidence. Then, in order:
 1. R1-R4 fail: every single swap of a digit OCR confuses (0/8, 1/7, 5/6, 3/8) in a cell of a
    failing check is tried. When exactly one makes every rule hold it is taken, with a warning
-   giving both readings; otherwise each cell of each failing check is flagged.
-2. A cell read with low confidence is flagged, and so is one whose second reading
-   (parsers/readers/ocr.py) differs when no passing check covers it: a number of the
-   active-disclosure table has only these two readings to vouch for it.
+   giving both readings; otherwise each cell of a failing check that no passing check vouches
+   for is flagged.
+2. A cell read with low confidence is flagged (the bar is lower for a cell a passing rule
+   vouches for), and so is one whose second reading (parsers/readers/ocr.py) differs when no
+   passing check covers it: a number of the active-disclosure table has only these two
+   readings to vouch for it.
 Flags are warnings naming the cell (Cell.key), so any reader of the report sees them.
 """
 from __future__ import annotations
@@ -21,9 +23,11 @@ from ..report_builder import build_report
 from ..values import clean_raw, parse_number
 from .ocr import OcrDocument, OcrTable
 
-# Below this the recogniser's own score says the reading is doubtful (measured: digits read
-# right score 0.95 and up; bench/ocr.py).
+# Below this the recogniser's own score says the reading is doubtful (bench/ocr.py at 150 dpi:
+# right digits mostly score over 0.95, a lone 0 down to 0.8). A cell a passing rule vouches
+# for is doubtful only far lower: a misread digit there would have to be cancelled by another.
 LOW_CONFIDENCE = 0.9
+VOUCHED_LOW_CONFIDENCE = 0.5
 # Tokens stand for numbers while the document is built again: distinct, and as wide as the
 # widest count a report prints, so the builder treats them as any count.
 _TOKEN_BASE = 100_000
@@ -50,8 +54,10 @@ def verify(report: Report, document: OcrDocument) -> None:
         report.cells[index] = fixed
         report.checks = run_checks(report.cells, report.format, report.year)[0]
         failing = []
-    flagged = _flag_failing(report, failing)
-    _flag_doubtful(report, flagged, disputed)
+    vouched = {key for check in report.checks if check.rule in _ARITHMETIC and check.ok
+               for key in check.cells}
+    flagged = _flag_failing(report, failing, vouched)
+    _flag_doubtful(report, flagged, disputed, vouched)
 
 
 def _readings(document: OcrDocument) -> dict[tuple[str, str], tuple[float, bool]]:
@@ -114,28 +120,37 @@ def _swaps(digits: str) -> list[str]:
     return out
 
 
-def _flag_failing(report: Report, failing: list) -> set[str]:
+def _flag_failing(report: Report, failing: list, vouched: set[str]) -> set[str]:
+    """Each cell of a failing check that no passing check vouches for. A failing check whose
+    every cell another rule confirms is the printed numbers disagreeing, not the reading: a
+    misread digit breaks both its row's and its column's rule."""
     flagged: set[str] = set()
     by_key = {cell.key: cell for cell in report.cells}
     for check in failing:
-        for key in check.cells:
-            if key in by_key and key not in flagged:
+        scope = check.detail.split(":")[0]
+        suspects = [key for key in check.cells if key in by_key and key not in vouched]
+        if not suspects:
+            report.warnings.append(f"ocr: {check.rule} fails ({scope}) though another rule "
+                                   f"confirms each of its cells: the printed numbers disagree")
+        for key in suspects:
+            if key not in flagged:
                 flagged.add(key)
                 report.warnings.append(f"ocr: {key} = {by_key[key].raw or 'blank'} unverified: "
-                                       f"{check.rule} fails ({check.detail.split(':')[0]}) and no "
-                                       f"single digit fix makes every rule hold")
+                                       f"{check.rule} fails ({scope}) and no single digit fix "
+                                       f"makes every rule hold")
     return flagged
 
 
-def _flag_doubtful(report: Report, flagged: set[str], disputed: set[str]) -> None:
-    """Cells read with a low score, and cells two readings disagree on that no passing
-    check vouches for."""
-    vouched = {key for check in report.checks if check.rule in _ARITHMETIC and check.ok
-               for key in check.cells}
+def _flag_doubtful(report: Report, flagged: set[str], disputed: set[str],
+                   vouched: set[str]) -> None:
+    """Cells the recogniser doubts (below LOW_CONFIDENCE with no passing check to vouch for
+    them, below VOUCHED_LOW_CONFIDENCE whatever vouches), and cells two readings disagree on
+    that no passing check vouches for."""
     for cell in report.cells:
         if cell.key in flagged:
             continue
-        if cell.confidence is None or cell.confidence < LOW_CONFIDENCE:
+        low = VOUCHED_LOW_CONFIDENCE if cell.key in vouched else LOW_CONFIDENCE
+        if cell.confidence is None or cell.confidence < low:
             score = "unknown" if cell.confidence is None else f"{cell.confidence:.2f}"
             report.warnings.append(f"ocr: {cell.key} = {cell.raw} read with low confidence ({score})")
         elif cell.key in disputed and cell.key not in vouched:

@@ -127,19 +127,23 @@ def test_a_misreading_no_single_swap_explains_is_flagged_not_changed() -> None:
 
 
 def test_low_confidence_and_disputed_unchecked_cells_are_flagged() -> None:
-    document, cells = _ocr_document()
-    r, c, table = _plant(document, "0", "0")
-    table.confidence[r][c] = 0.5
+    document, _cells = _ocr_document()
+    requests = next(b for b in document.blocks if isinstance(b, OcrTable) and len(b.rows) > 20)
     active = next(b for b in document.blocks if isinstance(b, OcrTable))
-    number = next((i, j) for i, row in enumerate(active.rows) for j, text in enumerate(row)
-                  if text.isdigit())
-    active.disputed.add(number)
-    requests_cell = (r, len(table.rows[r]) - 1)
-    table.disputed.add(requests_cell)  # R3 and R2 vouch for a requests total: not flagged
-    report = _verified(document)
-    low = [w for w in report.warnings if "low confidence (0.50)" in w]
-    disputed = [w for w in report.warnings if "second reading differs" in w]
-    assert len(low) == 1 and len(disputed) == 1 and "ocr: active/" in disputed[0]
+    numbers = [(r, c) for r, row in enumerate(active.rows) for c, text in enumerate(row)
+               if text.isdigit()]
+    (r0, c0), (r1, c1) = numbers[:2]
+    active.confidence[r0][c0] = 0.7  # nothing but the recogniser vouches for it: flagged
+    active.disputed.add((r1, c1))  # the two readings differ: flagged
+    last = len(requests.rows) - 1  # 四、结转下年度继续办理: R1 and R3 vouch for its cells
+    requests.confidence[last][-1] = 0.7  # doubtful, but the arithmetic holds: not flagged
+    requests.confidence[last][-2] = 0.3  # the recogniser barely read it: flagged all the same
+    requests.disputed.add((last, len(requests.rows[last]) - 3))  # vouched: not flagged
+    flags = [w for w in _verified(document).warnings if w.startswith("ocr:")]
+    assert len(flags) == 3, flags
+    assert "ocr: active/" in flags[0] and "low confidence (0.70)" in flags[0]
+    assert "ocr: active/" in flags[1] and "second reading differs" in flags[1]
+    assert "requests/carried_forward/other" in flags[2] and "(0.30)" in flags[2]
 
 
 # ---------------------------------------------------------------- bounds and a missing engine
