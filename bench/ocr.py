@@ -56,7 +56,7 @@ def run_dpi(dpi: int, items: list) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.ocr", description=__doc__)
-    parser.add_argument("--synthetic", type=int, default=5, help="synthetic reports (default 5)")
+    parser.add_argument("--synthetic", type=int, default=3, help="synthetic reports (default 3)")
     parser.add_argument("--dpi", type=int, nargs="*", default=list(DPIS))
     args = parser.parse_args(argv)
     items = reports(args.synthetic)

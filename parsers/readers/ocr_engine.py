@@ -26,9 +26,11 @@ def _engine():
         raise ConverterMissing("OCR engine not installed (pip install rapidocr onnxruntime)") from None
     engine = RapidOCR(params={
         "Global.log_level": "error", "Global.use_cls": False,
-        # Lines are batched by width (the engine sorts them); its default pads every line
-        # to at least 320 px wide, which made a one-digit cell cost what a sentence does.
-        "Rec.rec_img_shape": [3, 48, 160], "Rec.rec_batch_num": 16,
+        # Lines are batched by width (the engine sorts them) and padded to at least the
+        # shape's width: its default 320 made a one-digit cell cost what a sentence does; 48
+        # lost whole rows of a scan (digits misread, 186 of 200 cells), 160 reads them all.
+        # Six lines a batch: sixteen took 900 MB on a page's long lines, six 520 MB.
+        "Rec.rec_img_shape": [3, 48, 160], "Rec.rec_batch_num": 6,
         "EngineConfig.onnxruntime.intra_op_num_threads": _THREADS,
         "EngineConfig.onnxruntime.inter_op_num_threads": _THREADS})
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)

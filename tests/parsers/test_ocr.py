@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from parsers import parse
-from parsers.errors import InputTooLarge, NeedsOCR
+from parsers.errors import InputTooLarge, NeedsOCR, UnreadableInput
 from parsers.limits import OCR_BOUNDS, parse_bounded
 from parsers.readers.ocr import MAX_OCR_PAGES, OcrDocument, OcrTable
 from parsers.readers.ocr_verify import verify
@@ -147,6 +147,18 @@ def test_low_confidence_and_disputed_unchecked_cells_are_flagged() -> None:
 
 
 # ---------------------------------------------------------------- bounds and a missing engine
+
+
+def test_tiff_frames_are_pages_and_a_broken_image_is_a_clean_error() -> None:
+    pages = [Image.new("L", (400, 560), 255) for _ in range(2)]
+    tiff = BytesIO()
+    pages[0].save(tiff, "TIFF", save_all=True, append_images=pages[1:])
+    report = parse(tiff.getvalue())
+    assert report.source_kind == "ocr" and report.cells == []
+    png = BytesIO()
+    pages[0].save(png, "PNG")
+    with pytest.raises(UnreadableInput, match="image"):
+        parse(png.getvalue()[:60])
 
 
 def test_a_scan_over_the_page_limit_is_refused_quickly() -> None:
