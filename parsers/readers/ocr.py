@@ -31,6 +31,7 @@ MAX_OCR_PAGES = 40
 MAX_OCR_CPU_SECONDS = 240.0
 MAX_PAGE_CPU_SECONDS = 60.0  # a page takes 2-5 s; more is a hostile or absurd page
 MAX_PAGE_PIXELS = 12_000_000  # an A4 page at 300 dpi is 8.7 million
+_MAX_IMAGE_PIXELS = 4 * MAX_PAGE_PIXELS  # decoded, then scaled down to MAX_PAGE_PIXELS
 MAX_PAGE_CELLS = 2_000  # a statistics table page has some 250
 # Scans are read at their own resolution, within these (below 150 dpi digits lose strokes,
 # above 300 the recogniser gains nothing and the page costs more).
@@ -81,11 +82,13 @@ def read_image(data: bytes) -> OcrDocument:
     """A PNG, JPEG or TIFF attachment (every frame of a multi-page TIFF)."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
-    Image.MAX_IMAGE_PIXELS = MAX_PAGE_PIXELS * 4  # Pillow's decompression-bomb guard
     try:
-        image = Image.open(BytesIO(data))
+        image = Image.open(BytesIO(data))  # reads the header only: the size is known
         frames = getattr(image, "n_frames", 1)
         _check_pages(frames)
+        if image.width * image.height > _MAX_IMAGE_PIXELS:
+            raise InputTooLarge(f"image: {image.width}x{image.height} pixels, over the "
+                                f"{_MAX_IMAGE_PIXELS} limit")
         pages = (_Page(_fit(np.asarray(frame.convert("L"))), i + 1)
                  for i, frame in enumerate(ImageSequence.Iterator(image)))
         return _read_pages(pages)

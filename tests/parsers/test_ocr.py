@@ -161,6 +161,13 @@ def test_tiff_frames_are_pages_and_a_broken_image_is_a_clean_error() -> None:
         parse(png.getvalue()[:60])
 
 
+def test_an_image_too_large_to_decode_is_refused_from_its_header() -> None:
+    bomb = BytesIO()
+    Image.new("1", (12_000, 12_000), 1).save(bomb, "PNG")  # 144 million pixels, a few KB
+    with pytest.raises(InputTooLarge, match="pixels"):
+        parse(bomb.getvalue())
+
+
 def test_a_scan_over_the_page_limit_is_refused_quickly() -> None:
     blank = Image.new("L", (200, 280), 255)
     pdf = images_to_pdf([blank] * (MAX_OCR_PAGES + 1), 24)
