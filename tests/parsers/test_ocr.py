@@ -199,6 +199,7 @@ def test_without_the_engine_a_scan_is_needs_ocr_with_the_reason() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # eight reports of three or four pages: minutes on a shared machine
 @pytest.mark.parametrize("dpi", [150, 200, 300])
 def test_golden_and_synthetic_scans_at_each_resolution(dpi: int) -> None:
     totals = dict.fromkeys(("right", "flagged", "wrong_silent", "missing"), 0)
