@@ -9,7 +9,8 @@ Every cell gets the recogniser's confidence. Then, in order:
 2. A cell read with low confidence is flagged (the bar is lower for a cell a passing rule
    vouches for), and so is one whose second reading (parsers/readers/ocr.py) differs when no
    passing check covers it: a number of the active-disclosure table has only these two
-   readings to vouch for it.
+   readings to vouch for it. An amount (the fee) of two or more digits read without a decimal
+   point is flagged too: no rule checks it, and a scan loses a point that touches a digit.
 Flags are warnings naming the cell (Cell.key), so any reader of the report sees them.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import replace
 
 from ..checks import run_checks
 from ..document import Block, Document, Table
+from ..labels import COLUMN_UNIT
 from ..model import Cell, Report
 from ..report_builder import build_report
 from ..values import clean_raw, parse_number
@@ -156,3 +158,8 @@ def _flag_doubtful(report: Report, flagged: set[str], disputed: set[str],
         elif cell.key in disputed and cell.key not in vouched:
             report.warnings.append(f"ocr: {cell.key} = {cell.raw} unverified: a second reading "
                                    f"differs and no check covers it")
+        elif cell.col in COLUMN_UNIT and isinstance(cell.value, int) and len(cell.raw.strip()) > 1:
+            # Measured: 12.8 printed with its point touching the 2 read as 128 by both readings.
+            report.warnings.append(f"ocr: {cell.key} = {cell.raw} unverified: an amount read "
+                                   f"without a decimal point, which a scan easily loses, and no "
+                                   f"check covers it")
