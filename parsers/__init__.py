@@ -15,10 +15,16 @@ __all__ = [
 ]
 
 
-def parse(data: bytes, content_type: str | None = None, url: str | None = None) -> Report:
-    """Parse one document. Raises ParseError (one-line message) for unreadable input."""
+def parse(data: bytes, content_type: str | None = None, url: str | None = None,
+          *, ocr: bool = True) -> Report:
+    """Parse one document. Raises ParseError (one-line message) for unreadable input; a scan
+    is read with OCR, or raises NeedsOCR when `ocr` is off (parsers.limits bounds it apart)."""
     from .readers import read
     from .report_builder import build_report
 
-    document = read(data, content_type=content_type, url=url)
-    return build_report(document)
+    document = read(data, content_type=content_type, url=url, ocr=ocr)
+    report = build_report(document)
+    if document.kind == "ocr":  # numbers read from images: checked, corrected or flagged
+        from .readers.ocr_verify import verify
+        verify(report, document)
+    return report

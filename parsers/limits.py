@@ -45,6 +45,10 @@ class Bounds:
 
 
 DEFAULT_BOUNDS = Bounds()
+# A scan is read with OCR in a child of its own under these (parse_bounded): a page takes some
+# 3-5 s of CPU and the engine's models some 300 MB, so the 40 pages the OCR reader takes at
+# most (parsers/readers/ocr.py, which also stops itself after 240 s of CPU) fit.
+OCR_BOUNDS = Bounds(cpu_seconds=300, memory_bytes=1536 * MB, wall_seconds=600.0)
 # Kinds parsed in this process: their readers cap every size their time and memory grow with
 # (input bytes, text characters, tags, table rows, cells per row: parsers/readers/html.py and
 # parsers/readers/__init__.py), so the bad-input campaign's worst HTML or text input takes
@@ -68,14 +72,30 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def parse_bounded(data: bytes, content_type: str | None = None, url: str | None = None,
-                  bounds: Bounds = DEFAULT_BOUNDS) -> Report:
+                  bounds: Bounds = DEFAULT_BOUNDS, ocr_bounds: Bounds | None = OCR_BOUNDS) -> Report:
     """`parsers.parse` under `bounds`. Raises ParseError subclasses like `parse` does
-    (InputTooLarge for an overrun); a parser bug comes back as RuntimeError."""
-    if sniff_kind(data, content_type, url) in IN_PROCESS_KINDS:
+    (InputTooLarge for an overrun); a parser bug comes back as RuntimeError. A scan (an image,
+    a PDF whose first child found no text layer) is read with OCR under `ocr_bounds` in a
+    second child; `ocr_bounds=None` leaves it as NeedsOCR."""
+    kind = sniff_kind(data, content_type, url)
+    if kind in IN_PROCESS_KINDS:
         return _parse_in_process(data, content_type, url)
+    if kind != "image":
+        try:
+            return _parse_in_child(data, content_type, url, bounds, ocr=False)
+        except errors.NeedsOCR:
+            if ocr_bounds is None:
+                raise
+    elif ocr_bounds is None:
+        raise errors.NeedsOCR("image: a scan, needs OCR")
+    return _parse_in_child(data, content_type, url, ocr_bounds, ocr=True)
+
+
+def _parse_in_child(data: bytes, content_type: str | None, url: str | None, bounds: Bounds,
+                    *, ocr: bool) -> Report:
     with tempfile.TemporaryDirectory(prefix="nianbao-parse-",
                                      ignore_cleanup_errors=True) as scratch:
-        outcome, exitcode = _run_child(data, content_type, url, bounds, scratch)
+        outcome, exitcode = _run_child(data, content_type, url, bounds, scratch, ocr)
     return _result(outcome, exitcode, bounds)
 
 
@@ -94,11 +114,12 @@ def _parse_in_process(data: bytes, content_type: str | None, url: str | None) ->
 
 
 def _run_child(data: bytes, content_type: str | None, url: str | None, bounds: Bounds,
-               scratch: str) -> tuple[tuple | None, int | None]:
+               scratch: str, ocr: bool) -> tuple[tuple | None, int | None]:
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_parse_in_child,
-                            args=(sender, data, content_type, url, bounds, scratch), daemon=True)
+    child = context.Process(target=_child_main,
+                            args=(sender, data, content_type, url, bounds, scratch, ocr),
+                            daemon=True)
     child.start()
     sender.close()
     outcome: tuple | None = None
@@ -144,9 +165,9 @@ def _result(outcome: tuple | None, exitcode: int | None, bounds: Bounds) -> Repo
     raise RuntimeError(rest[0])
 
 
-def _parse_in_child(sender: multiprocessing.connection.Connection, data: bytes,
-                    content_type: str | None, url: str | None, bounds: Bounds,
-                    scratch: str) -> None:
+def _child_main(sender: multiprocessing.connection.Connection, data: bytes,
+                content_type: str | None, url: str | None, bounds: Bounds, scratch: str,
+                ocr: bool) -> None:
     from . import parse
 
     os.setsid()  # the session the parent ends if it has to kill this child
@@ -154,7 +175,7 @@ def _parse_in_child(sender: multiprocessing.connection.Connection, data: bytes,
     _limit(resource.RLIMIT_CPU, bounds.cpu_seconds)
     _limit(resource.RLIMIT_AS, _address_space() + bounds.memory_bytes)
     try:
-        outcome: tuple = ("ok", parse(data, content_type=content_type, url=url))
+        outcome: tuple = ("ok", parse(data, content_type=content_type, url=url, ocr=ocr))
     except errors.ParseError as exc:  # a reader may wrap the MemoryError of the limit
         memory = isinstance(exc.__cause__, MemoryError)
         outcome = ("memory",) if memory else ("parse_error", type(exc).__name__, str(exc))

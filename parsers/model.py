@@ -16,6 +16,7 @@ class Cell:
     col: str  # e.g. "natural_person"
     value: Number | None  # None = blank as printed; never an invented 0
     raw: str  # the text as printed, layout artifacts removed
+    confidence: float | None = None  # OCR'd cells: the recogniser's score (0-1); else None
 
     @property
     def key(self) -> str:
@@ -62,7 +63,7 @@ class Report:
     cells: list[Cell] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    source_kind: str = "text"  # html | text | markdown | docx | pdf | doc | wps
+    source_kind: str = "text"  # html | text | markdown | docx | pdf | doc | wps | ocr
     text: str = ""  # full plain text, for search and paragraph diffs
 
     @property

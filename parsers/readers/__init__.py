@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..document import Document
-from ..errors import InputTooLarge, ParseError, UnreadableInput
+from ..errors import InputTooLarge, NeedsOCR, ParseError, UnreadableInput
 from . import magic
 from .encoding import decode
 
@@ -26,11 +26,13 @@ _CONTENT_TYPES = {
     "application/pdf": "pdf", "application/msword": "doc",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/kswps": "wps", "application/vnd.ms-works": "wps", "application/wps-office.wps": "wps",
+    "image/png": "image", "image/jpeg": "image", "image/tiff": "image",
 }
 _EXTENSIONS = {
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html", ".md": "markdown",
     ".markdown": "markdown", ".txt": "text", ".pdf": "pdf", ".doc": "doc", ".docx": "docx",
-    ".wps": "wps",
+    ".wps": "wps", ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image",
+    ".tiff": "image",
 }
 _HTML_SNIFF = re.compile(r"<(!doctype html|html|head|body|meta|title|div|table|p)[\s>/]", re.I)
 _MARKDOWN_SNIFF = re.compile(r"^#{1,6} \S", re.M)
@@ -44,15 +46,16 @@ _CONTROL_BYTES = bytes((*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F))
 
 
 def read(data: bytes, content_type: str | None = None, url: str | None = None,
-         *, max_bytes: int = MAX_INPUT_BYTES) -> Document:
-    """Read one capture. Raises a ParseError subclass with a one-line message."""
+         *, max_bytes: int = MAX_INPUT_BYTES, ocr: bool = True) -> Document:
+    """Read one capture. Raises a ParseError subclass with a one-line message. Scans (a PDF
+    without a text layer, an image) are read with OCR, or raise NeedsOCR when `ocr` is off."""
     if len(data) > max_bytes:
         raise InputTooLarge(f"input is {len(data)} bytes, over the {max_bytes}-byte limit")
     if not data.strip():
         raise UnreadableInput("input is empty")
     kind = sniff_kind(data, content_type, url)
     try:
-        return _read_kind(kind, data, content_type)
+        return _read_kind(kind, data, content_type, ocr)
     except ParseError:
         raise
     except RecursionError:
@@ -63,11 +66,13 @@ def read(data: bytes, content_type: str | None = None, url: str | None = None,
 
 
 def sniff_kind(data: bytes, content_type: str | None = None, url: str | None = None) -> str:
-    """html | text | markdown | docx | pdf | doc | wps."""
+    """html | text | markdown | docx | pdf | doc | wps | image."""
     declared = _declared_kind(content_type, url)
     head = data[:1024]
     if magic.PDF in head:
         return "pdf"
+    if data.startswith(magic.IMAGES):
+        return "image"
     if data.startswith(magic.ZIP):
         return "docx"
     if data.startswith(magic.OLE2) or data[:64].lstrip().startswith(magic.RTF):
@@ -92,10 +97,19 @@ def _declared_kind(content_type: str | None, url: str | None) -> str | None:
     return _EXTENSIONS.get(extension)
 
 
-def _read_kind(kind: str, data: bytes, content_type: str | None) -> Document:
+def _read_kind(kind: str, data: bytes, content_type: str | None, ocr: bool) -> Document:
     if kind == "pdf":
         from .pdf import read_pdf
-        return read_pdf(data)
+        try:
+            return read_pdf(data)
+        except NeedsOCR:
+            if not ocr:
+                raise
+            return _read_scan(kind, data)
+    if kind == "image":
+        if not ocr:
+            raise NeedsOCR("image: a scan, needs OCR")
+        return _read_scan(kind, data)
     if kind == "docx":
         from .docx import read_docx
         return read_docx(data)
@@ -115,6 +129,16 @@ def _read_kind(kind: str, data: bytes, content_type: str | None) -> Document:
         raise InputTooLarge(f"{kind}: {len(text)} characters, over the {MAX_TEXT_CHARS} limit")
     from .text import read_text
     return read_text(text, kind=kind)
+
+
+def _read_scan(kind: str, data: bytes) -> Document:
+    from . import ocr_engine
+    from .ocr import read_image, read_scanned_pdf
+
+    if not ocr_engine.available():
+        raise NeedsOCR(f"{kind}: a scan, needs OCR, and the OCR engine is not installed "
+                       "(pip install rapidocr onnxruntime)")
+    return read_scanned_pdf(data) if kind == "pdf" else read_image(data)
 
 
 def _control_count(text: str) -> int:
