@@ -135,6 +135,9 @@ def _reason(exc: PdfiumError) -> str:
     return f"pdf: corrupt or unreadable ({exc})" if str(exc) else "pdf: corrupt or unreadable"
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _flow(pages: list[list[tuple[_Line | _TablePart, bool]]]) -> list[_Line | _TablePart]:
     """Every page's lines and tables in reading order, page furniture removed."""
     running = _running_lines(pages)
@@ -142,7 +145,8 @@ def _flow(pages: list[list[tuple[_Line | _TablePart, bool]]]) -> list[_Line | _T
     for items in pages:
         flow.extend(item for item, in_margin in items
                     if not (in_margin and isinstance(item, _Line)
-                            and (_PAGE_NUMBER.match(item.text) or item.text in running)))
+                            and (_PAGE_NUMBER.match(item.text) or _furniture_key(item.text)
+                                 in running)))
     return flow
 
 
@@ -170,8 +174,15 @@ def _page_items(number: int, height: float, lines: list[TextLine],
 def _running_lines(pages: list[list[tuple[_Line | _TablePart, bool]]]) -> set[str]:
     """Texts printed in the margins of more than one page: running headers and footers."""
     seen = Counter(text for items in pages for text in {
-        item.text for item, in_margin in items if in_margin and isinstance(item, _Line)})
+        _furniture_key(item.text) for item, in_margin in items
+        if in_margin and isinstance(item, _Line)})
     return {text for text, count in seen.items() if count > 1}
+
+
+def _furniture_key(text: str) -> str:
+    """A margin line's text with its numbers blanked: a browser's print footer (the page's URL
+    and "1/4") or a header with the page number repeats but for its counter."""
+    return _DIGITS.sub("#", text)
 
 
 def _paragraphs(flow: list[_Line | _TablePart]) -> list[Block]:
