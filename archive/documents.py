@@ -31,6 +31,9 @@ from .diff import Change, diff_cells
 from .text_codec import pack_text, unpack_text
 
 Cells = dict[str, float | None]
+# agreement of a document that read no cells (a scan, a page only linking its file): it
+# neither agrees nor conflicts with any version
+NO_CELLS = "no cells"
 Decision = Literal["unchanged", "agree", "revision", "conflict", "takeover"]
 
 # Which reading makes the version's cells when several read the same number of cells with
@@ -114,7 +117,7 @@ def decide(doc: DocumentRow | None, reading: Reading, current: Current) -> Decis
     if doc is not None and doc.substance_hash == reading.substance_hash:
         return "unchanged"
     in_current = doc is not None and doc.version_id == current.version_id \
-        and doc.agreement == "agree"
+        and doc.agreement in ("agree", NO_CELLS)
     if reading.cells == current.cells:
         # Same cells, other narrative: a revision of the text when the version's own source
         # changed it. Another document's narrative is not compared (its previous text is not
@@ -163,6 +166,8 @@ class Documents:
                version_id: int, agreement: str, republished_from: int | None = None) -> int:
         """Insert or update the document's row with its latest reading. Its cells are kept
         only when they differ from its version's (agreement 'conflict')."""
+        if not reading.cells:  # nothing to agree or disagree with (an unread scan, say)
+            agreement = NO_CELLS
         cells_z = pack_text(json.dumps(reading.cells, sort_keys=True)) \
             if agreement == "conflict" else None
         document_id = self.conn.execute(
@@ -179,7 +184,7 @@ class Documents:
             (report_id, url, republished_from, reading.kind, seen, seen, capture_id, version_id,
              agreement, reading.substance_hash, len(reading.cells), reading.checks_failed,
              json.dumps(reading.warnings, ensure_ascii=False), cells_z)).fetchone()[0]
-        if agreement == "agree":  # caught up with the version it had disagreed with
+        if agreement != "conflict":  # caught up with the version it had disagreed with
             self.conn.execute("DELETE FROM representation_conflicts WHERE document_id = ? "
                               "AND version_id = ?", (document_id, version_id))
         return document_id
@@ -211,8 +216,8 @@ class Documents:
                                    (version_id,)).fetchone()[0]
         conflicts = 0
         for doc_id, doc_version, cells_z in self.conn.execute(
-                "SELECT id, version_id, cells_z FROM documents WHERE report_id = ?",
-                (report_id,)).fetchall():
+                "SELECT id, version_id, cells_z FROM documents WHERE report_id = ? "
+                "AND agreement != ?", (report_id, NO_CELLS)).fetchall():
             cells = json.loads(unpack_text(cells_z)) if cells_z is not None \
                 else self.version_cells(doc_version)
             differences = diff_cells(current, cells)

@@ -203,6 +203,17 @@ def test_later_state_outcomes(history: History) -> None:
     assert missing and {s for (s,) in missing} == {"missing"}
 
 
+def test_a_page_that_only_links_its_revised_file_is_no_conflict(history: History) -> None:
+    """The 袁州区 工信局 report page holds no table, only its DOCX: after the DOCX's revision
+    the page reads no cells, so it neither agrees nor conflicts with the new version."""
+    rows = query(history.db, "SELECT d.kind, d.agreement, (SELECT count(*) FROM "
+                             "representation_conflicts c WHERE c.document_id = d.id) "
+                             "FROM documents d JOIN reports r ON r.id = d.report_id "
+                             "JOIN agencies a ON a.id = r.agency_id "
+                             "WHERE a.name = '袁州区工业和信息化局' AND r.year = 2022 ORDER BY d.kind")
+    assert rows == [("docx", "agree", 0), ("page", "no cells", 0)]
+
+
 def test_full_refetch_with_changed_chrome_makes_no_revision(history: History) -> None:
     """Visible chrome in and around every article changes on each fetch; the reports do not."""
     run = history.refetch
