@@ -11,6 +11,7 @@ import sqlite3
 from datetime import date
 
 from . import coverage, expected
+from .agency_identity import UNRESOLVED
 from .expected import Dates, Verdict
 
 COLUMNS = ("agency_id", "year", "deadline", "status", "report_id", "first_seen", "as_of",
@@ -25,8 +26,8 @@ def compute(conn: sqlite3.Connection, as_of: date) -> list[tuple]:
     reports, first_reported = _reports(conn, day)
     dates = _dates(conn)
     rows = []
-    for agency_id, kind, since, site_id in conn.execute(
-            "SELECT id, kind, since, site_id FROM agencies"):
+    for agency_id, kind, since, site_id, identity in conn.execute(
+            "SELECT id, kind, since, site_id, identity FROM agencies"):
         owned = reports.get(agency_id, {})
         history = sites.get(site_id) or coverage.SiteHistory([])
         gone = _left_the_site(owned)
@@ -43,12 +44,19 @@ def compute(conn: sqlite3.Connection, as_of: date) -> list[tuple]:
                 verdict = expected.found_verdict(year, due, found, crawl)
             else:
                 report_id = first_seen = None
-                verdict = expected.absent_verdict(due, as_of, crawl)
+                # a name we could not place may be another agency's report printed short:
+                # its absent years are not claimed missing
+                verdict = expected.absent_verdict(
+                    due, as_of, None if _unresolved(identity) else crawl)
             rows.append((agency_id, year, due.isoformat(), verdict.status, report_id, first_seen,
                          day, verdict.publish_date, verdict.evidence, verdict.crawl_id,
                          _crawl_day(crawl, verdict), history.last_complete,
                          history.last_attempt, history.last_error))
     return rows
+
+
+def _unresolved(identity: str | None) -> bool:
+    return (identity or "").startswith(UNRESOLVED)
 
 
 def _reports(conn: sqlite3.Connection, day: str

@@ -186,3 +186,16 @@ def test_registry_agencies_get_their_region(archive: Archive) -> None:
     assert regions["丰城市市场监督管理局"] == ("江西省", "宜春市", "丰城市")
     # a bare name takes the site's region
     assert regions[next(n for n in regions if n != "丰城市市场监督管理局")] == ("江西省", "宜春市", "丰城市")
+
+
+def test_an_agency_whose_name_could_not_be_placed_is_never_missing(archive: Archive) -> None:
+    """A bare name nothing could place ("农业农村局" on a site with no region) may be another
+    agency's report printed short: its absent years stay 'not checked' after a complete crawl."""
+    archive.register_sites(SITES)
+    archive.ingest(text_capture(seed_text(), site_id="yc", fetched_at="2023-01-20T09:00:00Z"))
+    archive.conn.execute("UPDATE agencies SET identity = 'unresolved: no place found' "
+                         "WHERE name = ?", (DEPT,))
+    crawl(archive, "2024-04-02T02:00:00Z")
+    after = statuses(archive, date(2024, 4, 5))
+    assert after[(DEPT, 2023)][0] == "not checked" and after[(DEPT, 2022)][0] == "found"
+    assert after[(GOV, 2023)][0] == "missing"  # a placed agency on the same crawl
