@@ -12,6 +12,7 @@ is a rectangle (its four sides); anything else contributes its straight pieces.
 from __future__ import annotations
 
 import ctypes
+import struct
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -191,20 +192,13 @@ def _subpaths(path, ctm: tuple, height: float) -> list[tuple[str, list[tuple[flo
     """Each subpath as pdfminer sees it: its operators ("m", "l", "c", "h") and end points,
     page coordinates measured from the top."""
     a, b, c, d, e, f = ctm
-    x, y = _X, _Y
-    get_segment, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetType
-    get_point, get_close = raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetClose
     found: list[tuple[str, list[tuple[float, float]]]] = []
     shape, points, bezier = "", [], 0
-    for index in range(raw.FPDFPath_CountSegments(path)):
-        segment = get_segment(path, index)
-        kind = get_type(segment)
+    for px, py, kind, closed in _segments(path):
         if kind == _BEZIERTO:  # PDFium lists a curve's two control points and its end
             bezier += 1
             if bezier % 3:
                 continue
-        get_point(segment, x, y)
-        px, py = x.value, y.value
         point = (a * px + c * py + e, height - (b * px + d * py + f))
         if kind == _MOVETO:
             if shape:
@@ -213,11 +207,51 @@ def _subpaths(path, ctm: tuple, height: float) -> list[tuple[str, list[tuple[flo
             continue
         shape += "c" if kind == _BEZIERTO else "l"
         points.append(point)
-        if get_close(segment):
+        if closed:
             shape += "h"
             points.append(points[0])
     if shape:
         found.append((shape, points))
+    return found
+
+
+# A path's segments are PDFium's CFX_Path::Point array (FPDFPath_GetPathSegment returns a
+# pointer into it): x, y as floats, the type (0 line, 1 Bézier, 2 move: FPDF_SEGMENT_*) and the
+# close flag as bytes, 12 bytes each. Reading the array in one copy costs one call a path where
+# four calls a segment cost ~12 µs a path (Chromium prints ~1,000 border rectangles a page).
+# The layout is checked against the API on the first path of two segments or more; if it differs (another PDFium
+# build), segments are read one call at a time.
+_POINT = struct.Struct("<ffBB2x")
+_segment_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(raw.FPDFPath_GetPathSegment, ctypes.c_void_p).value)
+_layout_checked: list[bool] = []  # [True] when the array layout matched the API, [False] if not
+
+
+def _segments(path) -> list[tuple[float, float, int, int]]:
+    count = raw.FPDFPath_CountSegments(path)
+    if count <= 0:
+        return []
+    if not _layout_checked and count > 1:  # two segments at least: the stride is checked too
+        _layout_checked.append(_segments_by_array(path, count) == _segments_by_call(path, count))
+    if _layout_checked and _layout_checked[0]:
+        return _segments_by_array(path, count)
+    return _segments_by_call(path, count)
+
+
+def _segments_by_array(path, count: int) -> list[tuple[float, float, int, int]]:
+    data = ctypes.string_at(_segment_address(path, 0), count * _POINT.size)
+    return list(_POINT.iter_unpack(data))
+
+
+def _segments_by_call(path, count: int) -> list[tuple[float, float, int, int]]:
+    x, y = _X, _Y
+    get_segment, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetType
+    get_point, get_close = raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetClose
+    found = []
+    for index in range(count):
+        segment = get_segment(path, index)
+        get_point(segment, x, y)
+        found.append((x.value, y.value, get_type(segment), int(get_close(segment))))
     return found
 
 
