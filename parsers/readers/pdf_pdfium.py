@@ -55,12 +55,12 @@ Edge = dict
 _PREFILTER_EDGE = 1.0  # points: pdfplumber's table finder drops shorter pieces first
 
 
-def _edge(x0: float, x1: float, top: float, bottom: float, orientation: str) -> Edge | None:
+def _add_edge(edges: list[Edge], x0: float, x1: float, top: float, bottom: float,
+              orientation: str) -> None:
     width, height = x1 - x0, bottom - top
-    if (width if orientation == "h" else height) < _PREFILTER_EDGE:
-        return None
-    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": width, "height": height,
-            "orientation": orientation}
+    if (width if orientation == "h" else height) >= _PREFILTER_EDGE:
+        edges.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": width,
+                      "height": height, "orientation": orientation})
 
 
 @dataclass
@@ -153,7 +153,7 @@ def _collect_edges(parent, count_objects, get_object, ctm: tuple, height: float,
         obj = get_object(parent, index)
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == _PATH:
-            _path_edges(obj, _times(_matrix(obj), ctm), height, edges)
+            _path_edges(obj, ctm, height, edges)
         elif kind == _FORM and depth < _MAX_FORM_DEPTH:
             _collect_edges(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
                            _times(_matrix(obj), ctm), height, edges, depth + 1)
@@ -184,7 +184,7 @@ def _path_edges(path, ctm: tuple, height: float, edges: list[Edge]) -> None:
     raw.FPDFPath_GetDrawMode(path, _FILL_MODE, _STROKE)
     if not _FILL_MODE.value and not _STROKE.value:  # a clipping path: nothing is painted
         return
-    for shape, points in _subpaths(path, ctm, height):
+    for shape, points in _subpaths(path, _times(_matrix(path), ctm), height):
         _subpath_edges(shape, points, edges)
 
 
@@ -258,18 +258,22 @@ def _segments_by_call(path, count: int) -> list[tuple[float, float, int, int]]:
 def _subpath_edges(shape: str, points: list[tuple[float, float]], edges: list[Edge]) -> None:
     if len(shape) > 3 and shape[-2:] == "lh" and points[-2] == points[0]:
         shape, points = shape[:-2] + "h", points[:-2] + points[-1:]
-    if shape in ("ml", "mlh"):
+    if shape == "ml" or shape == "mlh":
         (x0, y0), (x1, y1) = points[0], points[1]
-        found = [_edge(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), "h" if y0 == y1 else "v")]
-    elif shape in ("mlllh", "mllll") and _is_rectangle(points):
+        _add_edge(edges, min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1),
+                  "h" if y0 == y1 else "v")
+    elif (shape == "mlllh" or shape == "mllll") and _is_rectangle(points):
         (x0, y0), (x1, y1) = points[0], points[2]
         left, right, top, bottom = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
-        found = [_edge(left, right, top, top, "h"), _edge(left, right, bottom, bottom, "h"),
-                 _edge(left, left, top, bottom, "v"), _edge(right, right, top, bottom, "v")]
+        _add_edge(edges, left, right, top, top, "h")
+        _add_edge(edges, left, right, bottom, bottom, "h")
+        _add_edge(edges, left, left, top, bottom, "v")
+        _add_edge(edges, right, right, top, bottom, "v")
     else:
-        found = [_edge(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), "v" if x0 == x1 else "h")
-                 for (x0, y0), (x1, y1) in zip(points, points[1:]) if x0 == x1 or y0 == y1]
-    edges.extend(edge for edge in found if edge is not None)
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            if x0 == x1 or y0 == y1:
+                _add_edge(edges, min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1),
+                          "v" if x0 == x1 else "h")
 
 
 def _is_rectangle(points: list[tuple[float, float]]) -> bool:
