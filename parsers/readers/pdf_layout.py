@@ -13,8 +13,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 from pdfplumber.table import Table as CellGrid, cells_to_tables, edges_to_intersections, merge_edges
+
+from pdfplumber.utils.clustering import cluster_objects
 
 from .pdf_pdfium import Char, Edge
 
@@ -65,10 +68,31 @@ def _inside(x: float, y: float, bbox: tuple[float, float, float, float]) -> bool
 def _grids(edges: list[Edge]) -> list[CellGrid]:
     if not edges:  # pieces under 1 pt were left out when they were read
         return []
-    merged = merge_edges(edges, _TOLERANCE, _TOLERANCE, _TOLERANCE, _TOLERANCE)
+    merged = merge_edges(_snapped(edges), 0, 0, _TOLERANCE, _TOLERANCE)  # joined, not snapped again
     merged = [e for e in merged if e["width" if e["orientation"] == "h" else "height"] >= _MIN_EDGE]
     cells = intersections_to_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE))
     return [CellGrid(None, group) for group in cells_to_tables(cells)]
+
+
+
+def _snapped(edges: list[Edge]) -> list[Edge]:
+    """pdfplumber's snap_edges (each edge moved to the mean position of the edges within the
+    tolerance of it), an edge copied only when it moves: its move_object copies every edge, a
+    third of the table finder's time on a Chromium-printed page, where most do not move."""
+    vertical = [edge for edge in edges if edge["orientation"] == "v"]
+    horizontal = [edge for edge in edges if edge["orientation"] != "v"]
+    return _snap(vertical, "x0", "x1") + _snap(horizontal, "top", "bottom")
+
+
+def _snap(edges: list[Edge], start: str, end: str) -> list[Edge]:
+    snapped = []
+    for cluster in cluster_objects(edges, itemgetter(start), _TOLERANCE):
+        mean = sum(map(itemgetter(start), cluster)) / len(cluster)
+        for edge in cluster:
+            shift = mean - edge[start]
+            snapped.append(edge if shift == 0 else
+                           {**edge, start: edge[start] + shift, end: edge[end] + shift})
+    return snapped
 
 
 Point = tuple[float, float]

@@ -12,6 +12,7 @@ is a rectangle (its four sides); anything else contributes its straight pieces.
 from __future__ import annotations
 
 import ctypes
+import struct
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,12 +55,12 @@ Edge = dict
 _PREFILTER_EDGE = 1.0  # points: pdfplumber's table finder drops shorter pieces first
 
 
-def _edge(x0: float, x1: float, top: float, bottom: float, orientation: str) -> Edge | None:
+def _add_edge(edges: list[Edge], x0: float, x1: float, top: float, bottom: float,
+              orientation: str) -> None:
     width, height = x1 - x0, bottom - top
-    if (width if orientation == "h" else height) < _PREFILTER_EDGE:
-        return None
-    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": width, "height": height,
-            "orientation": orientation}
+    if (width if orientation == "h" else height) >= _PREFILTER_EDGE:
+        edges.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": width,
+                      "height": height, "orientation": orientation})
 
 
 @dataclass
@@ -152,7 +153,7 @@ def _collect_edges(parent, count_objects, get_object, ctm: tuple, height: float,
         obj = get_object(parent, index)
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == _PATH:
-            _path_edges(obj, _times(_matrix(obj), ctm), height, edges)
+            _path_edges(obj, ctm, height, edges)
         elif kind == _FORM and depth < _MAX_FORM_DEPTH:
             _collect_edges(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
                            _times(_matrix(obj), ctm), height, edges, depth + 1)
@@ -183,7 +184,7 @@ def _path_edges(path, ctm: tuple, height: float, edges: list[Edge]) -> None:
     raw.FPDFPath_GetDrawMode(path, _FILL_MODE, _STROKE)
     if not _FILL_MODE.value and not _STROKE.value:  # a clipping path: nothing is painted
         return
-    for shape, points in _subpaths(path, ctm, height):
+    for shape, points in _subpaths(path, _times(_matrix(path), ctm), height):
         _subpath_edges(shape, points, edges)
 
 
@@ -191,20 +192,13 @@ def _subpaths(path, ctm: tuple, height: float) -> list[tuple[str, list[tuple[flo
     """Each subpath as pdfminer sees it: its operators ("m", "l", "c", "h") and end points,
     page coordinates measured from the top."""
     a, b, c, d, e, f = ctm
-    x, y = _X, _Y
-    get_segment, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetType
-    get_point, get_close = raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetClose
     found: list[tuple[str, list[tuple[float, float]]]] = []
     shape, points, bezier = "", [], 0
-    for index in range(raw.FPDFPath_CountSegments(path)):
-        segment = get_segment(path, index)
-        kind = get_type(segment)
+    for px, py, kind, closed in _segments(path):
         if kind == _BEZIERTO:  # PDFium lists a curve's two control points and its end
             bezier += 1
             if bezier % 3:
                 continue
-        get_point(segment, x, y)
-        px, py = x.value, y.value
         point = (a * px + c * py + e, height - (b * px + d * py + f))
         if kind == _MOVETO:
             if shape:
@@ -213,7 +207,7 @@ def _subpaths(path, ctm: tuple, height: float) -> list[tuple[str, list[tuple[flo
             continue
         shape += "c" if kind == _BEZIERTO else "l"
         points.append(point)
-        if get_close(segment):
+        if closed:
             shape += "h"
             points.append(points[0])
     if shape:
@@ -221,21 +215,65 @@ def _subpaths(path, ctm: tuple, height: float) -> list[tuple[str, list[tuple[flo
     return found
 
 
+# A path's segments are PDFium's CFX_Path::Point array (FPDFPath_GetPathSegment returns a
+# pointer into it): x, y as floats, the type (0 line, 1 Bézier, 2 move: FPDF_SEGMENT_*) and the
+# close flag as bytes, 12 bytes each. Reading the array in one copy costs one call a path where
+# four calls a segment cost ~12 µs a path (Chromium prints ~1,000 border rectangles a page).
+# The layout is checked against the API on the first path of two segments or more; if it differs (another PDFium
+# build), segments are read one call at a time.
+_POINT = struct.Struct("<ffBB2x")
+_segment_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(raw.FPDFPath_GetPathSegment, ctypes.c_void_p).value)
+_layout_checked: list[bool] = []  # [True] when the array layout matched the API, [False] if not
+
+
+def _segments(path) -> list[tuple[float, float, int, int]]:
+    count = raw.FPDFPath_CountSegments(path)
+    if count <= 0:
+        return []
+    if not _layout_checked and count > 1:  # two segments at least: the stride is checked too
+        _layout_checked.append(_segments_by_array(path, count) == _segments_by_call(path, count))
+    if _layout_checked and _layout_checked[0]:
+        return _segments_by_array(path, count)
+    return _segments_by_call(path, count)
+
+
+def _segments_by_array(path, count: int) -> list[tuple[float, float, int, int]]:
+    data = ctypes.string_at(_segment_address(path, 0), count * _POINT.size)
+    return list(_POINT.iter_unpack(data))
+
+
+def _segments_by_call(path, count: int) -> list[tuple[float, float, int, int]]:
+    x, y = _X, _Y
+    get_segment, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetType
+    get_point, get_close = raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetClose
+    found = []
+    for index in range(count):
+        segment = get_segment(path, index)
+        get_point(segment, x, y)
+        found.append((x.value, y.value, get_type(segment), int(get_close(segment))))
+    return found
+
+
 def _subpath_edges(shape: str, points: list[tuple[float, float]], edges: list[Edge]) -> None:
     if len(shape) > 3 and shape[-2:] == "lh" and points[-2] == points[0]:
         shape, points = shape[:-2] + "h", points[:-2] + points[-1:]
-    if shape in ("ml", "mlh"):
+    if shape == "ml" or shape == "mlh":
         (x0, y0), (x1, y1) = points[0], points[1]
-        found = [_edge(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), "h" if y0 == y1 else "v")]
-    elif shape in ("mlllh", "mllll") and _is_rectangle(points):
+        _add_edge(edges, min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1),
+                  "h" if y0 == y1 else "v")
+    elif (shape == "mlllh" or shape == "mllll") and _is_rectangle(points):
         (x0, y0), (x1, y1) = points[0], points[2]
         left, right, top, bottom = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
-        found = [_edge(left, right, top, top, "h"), _edge(left, right, bottom, bottom, "h"),
-                 _edge(left, left, top, bottom, "v"), _edge(right, right, top, bottom, "v")]
+        _add_edge(edges, left, right, top, top, "h")
+        _add_edge(edges, left, right, bottom, bottom, "h")
+        _add_edge(edges, left, left, top, bottom, "v")
+        _add_edge(edges, right, right, top, bottom, "v")
     else:
-        found = [_edge(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), "v" if x0 == x1 else "h")
-                 for (x0, y0), (x1, y1) in zip(points, points[1:]) if x0 == x1 or y0 == y1]
-    edges.extend(edge for edge in found if edge is not None)
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            if x0 == x1 or y0 == y1:
+                _add_edge(edges, min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1),
+                          "v" if x0 == x1 else "h")
 
 
 def _is_rectangle(points: list[tuple[float, float]]) -> bool:

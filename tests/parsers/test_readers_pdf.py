@@ -154,6 +154,56 @@ def test_cells_from_ruling_lines_are_pdfplumbers() -> None:
         assert indexed(intersections) == intersections_to_cells(intersections)
 
 
+
+def test_snapped_edges_are_pdfplumbers() -> None:
+    """The snap that copies only moved edges gives pdfplumber's snap_edges, in its order."""
+    import random
+
+    from pdfplumber.table import snap_edges
+
+    from parsers.readers.pdf_layout import _snapped
+
+    rng = random.Random(14)
+    for _ in range(100):
+        edges = []
+        for _ in range(rng.randint(1, 60)):
+            a, b = sorted(rng.uniform(0, 400) for _ in range(2))
+            at = rng.choice((rng.uniform(0, 400), float(rng.randrange(0, 400, 4))))
+            edges.append({"x0": a, "x1": b, "top": at, "bottom": at, "orientation": "h"}
+                         if rng.random() < 0.5 else
+                         {"x0": at, "x1": at, "top": a, "bottom": b, "orientation": "v"})
+        assert _snapped(edges) == snap_edges(edges, 3, 3)
+
+
+def test_path_points_read_in_one_copy_are_the_apis(browser_printed: bytes) -> None:
+    """A path's points copied from PDFium's array are those its per-segment calls give, and
+    the per-call fallback (another PDFium build) reads the same edges."""
+    import pypdfium2.raw as raw
+
+    from parsers.readers import pdf_pdfium
+
+    with pdf_pdfium.LOCK:
+        document = pdf_pdfium.open_document(browser_printed)
+        page = document[1]
+        paths = [obj for obj in (raw.FPDFPage_GetObject(page.raw, i)
+                                 for i in range(raw.FPDFPage_CountObjects(page.raw)))
+                 if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_PATH]
+        assert len(paths) > 100  # Chromium's cell borders
+        for path in paths:
+            count = raw.FPDFPath_CountSegments(path)
+            assert (pdf_pdfium._segments_by_array(path, count)
+                    == pdf_pdfium._segments_by_call(path, count))
+        page.close()
+        edges = [p.edges for p in pdf_pdfium.pages(document)]
+        saved = pdf_pdfium._layout_checked[:]
+        pdf_pdfium._layout_checked[:] = [False]
+        try:
+            assert [p.edges for p in pdf_pdfium.pages(document)] == edges
+        finally:
+            pdf_pdfium._layout_checked[:] = saved
+        document.close()
+
+
 def test_hyphen_ending_a_line_is_kept() -> None:
     """PDFium reports a hyphen at a line's end as a soft hyphen (U+0002, U+FFFE in its text):
     printed, it is a hyphen, as in a URL broken over two lines."""
