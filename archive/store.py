@@ -50,9 +50,16 @@ def parse_capture(capture: Capture, bounded: bool = True) -> Report | str:
     try:
         return parse_bounded(*args) if bounded else parse(*args)
     except ParseError as exc:
-        return str(exc) or type(exc).__name__
+        return _error_line(str(exc) or type(exc).__name__)
     except Exception as exc:  # a parser bug must not stop a crawl: the capture records it
-        return f"parser failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        return _error_line(f"parser failed: {type(exc).__name__}: {exc}")
+
+
+def _error_line(message: str, limit: int = 300) -> str:
+    """An error as the captures table keeps it: one line, short (a library's message may
+    quote a corrupt file's bytes)."""
+    line = message.splitlines()[0] if message else message
+    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 def prepare_capture(capture: Capture, bounded: bool = True) -> Parsed:
