@@ -11,6 +11,7 @@ from itertools import groupby, islice, repeat
 from pathlib import Path
 
 from parsers import ParseError, Report, parse
+from parsers.errors import one_line
 from parsers.agency import agency_kind, normalize_agency
 from parsers.limits import parse_bounded
 from parsers.metadata import find_region
@@ -50,16 +51,9 @@ def parse_capture(capture: Capture, bounded: bool = True) -> Report | str:
     try:
         return parse_bounded(*args) if bounded else parse(*args)
     except ParseError as exc:
-        return _error_line(str(exc) or type(exc).__name__)
+        return one_line(str(exc) or type(exc).__name__)
     except Exception as exc:  # a parser bug must not stop a crawl: the capture records it
-        return _error_line(f"parser failed: {type(exc).__name__}: {exc}")
-
-
-def _error_line(message: str, limit: int = 300) -> str:
-    """An error as the captures table keeps it: one line, short (a library's message may
-    quote a corrupt file's bytes)."""
-    line = message.splitlines()[0] if message else message
-    return line if len(line) <= limit else line[:limit - 1] + "…"
+        return one_line(f"parser failed: {type(exc).__name__}: {exc}")
 
 
 def prepare_capture(capture: Capture, bounded: bool = True) -> Parsed:
@@ -71,7 +65,7 @@ def prepare_capture(capture: Capture, bounded: bool = True) -> Parsed:
     try:
         return snapshot(parsed).prepare()
     except Exception as exc:  # a bug here must not stop a bulk ingest: the capture records it
-        return f"archive preparation failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        return one_line(f"archive preparation failed: {type(exc).__name__}: {exc}")
 
 
 def _snapshot(parsed: Parsed) -> tuple[Snapshot | None, str | None]:

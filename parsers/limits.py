@@ -110,7 +110,7 @@ def _parse_in_process(data: bytes, content_type: str | None, url: str | None) ->
     except MemoryError:
         raise errors.InputTooLarge("parse ran out of memory") from None
     except Exception as exc:  # a parser bug, reported like the child reports it
-        raise RuntimeError(f"{type(exc).__name__}: {exc}".splitlines()[0][:300]) from exc
+        raise RuntimeError(errors.one_line(f"{type(exc).__name__}: {exc}")) from exc
 
 
 def _run_child(data: bytes, content_type: str | None, url: str | None, bounds: Bounds,
@@ -182,7 +182,7 @@ def _child_main(sender: multiprocessing.connection.Connection, data: bytes,
     except MemoryError:
         outcome = ("memory",)
     except Exception as exc:  # a parser bug: reported to the parent, which records it
-        outcome = ("bug", f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
+        outcome = ("bug", errors.one_line(f"{type(exc).__name__}: {exc}"))
     try:
         sender.send(outcome)
     except MemoryError:  # the report itself no longer fits under the limit
