@@ -38,12 +38,13 @@ def run(seed: int, count: int, heavy: int | None, only: tuple[str, ...] | None =
 
 def table(scores: dict[str, Score]) -> str:
     lines = [f"{'representation':<16} {'cells':>7} {'right':>8} {'null+warn':>9} {'wrong+flag':>10} "
-             f"{'wrong SILENT':>12} {'agency/year wrong':>17}  target"]
+             f"{'wrong SILENT':>12} {'agency/year wrong':>17} {'undetermined':>12} {'right/determined':>16}  target"]
     for name, s in scores.items():
         target = TARGET_FLAT if name in FLATTENED else TARGET_KEPT
         met = s.share("right") >= target and s.counts["wrong_silent"] == 0
         lines.append(f"{name:<16} {s.total:>7} {100 * s.share('right'):>7.2f}% {s.counts['null_warned']:>9} "
-                     f"{s.counts['wrong_flagged']:>10} {s.counts['wrong_silent']:>12} {s.meta_wrong:>8}/{s.reports:<8}  "
+                     f"{s.counts['wrong_flagged']:>10} {s.counts['wrong_silent']:>12} {s.meta_wrong:>8}/{s.reports:<8} "
+                     f"{100 * s.undetermined / max(s.total, 1):>11.2f}% {100 * s.right_of_determined():>15.2f}%  "
                      f"{'ok' if met else 'MISSED'} (≥{100 * target:g}%)")
     return "\n".join(lines)
 

@@ -60,10 +60,11 @@ _APPEALS_RUN = re.compile(r"结果维持.*(?:总计|审结|结案)\s?\d", re.S)
 
 _PART = {
     "count": re.compile(r"0|[1-9]\d{0,6}"),
+    "nonzero": re.compile(r"[1-9]\d{0,6}"),  # a cell of a table printing only non-zero cells
     "amount": re.compile(r"(?:0|[1-9]\d{0,11})(?:\.\d{1,6})?"),
     "change": re.compile(r"[+\-]?(?:0|[1-9]\d{0,6})"),
 }
-_MAX_PART = {"count": 7, "amount": 18, "change": 8}
+_MAX_PART = {"count": 7, "nonzero": 7, "amount": 18, "change": 8}
 _SEARCH_BUDGET = 20_000  # nodes of one run's split search (real rows take < 1,000)
 _PARAGRAPH_BUDGET = 60_000  # nodes of every split search of one flattened paragraph (real: < 6,000)
 _MAX_READINGS = 64  # distinct readings of one row kept
@@ -262,9 +263,14 @@ class _Reader:
         for key, _ in keywords:
             if key not in found:
                 self.warn(f"requests/{key}: its label was not found in the flattened table; not read")
+        # a row printing nothing, or too few numbers, shows the table leaves cells blank
+        blanks = any(len(groups) != 1 or sum(map(len, groups[0])) < len(REQUEST_COLS) for _, groups in runs)
         for key, groups in runs:
             readings = self._row_readings("requests", key, groups, REQUEST_COLS, ((0, 6),), kinds)
-            if readings is not None:
+            sparse = self._sparse_totals(groups[0]) if blanks and len(groups) == 1 else set()
+            if sparse:
+                self._total_only(key, sparse | {r[-1][0] for r in readings or ()})
+            elif readings is not None:
                 rows[key] = readings
         joint = _joint(rows, fmt)
         for key, readings in rows.items():
@@ -304,10 +310,31 @@ class _Reader:
             self.warn(f"{table}/{key}: digits '{shown}' run together: too many ways to split them; not read")
             return None
         if not splits:
-            self.warn(f"{table}/{key}: digits '{shown}' run together: no split into {len(cols)} cells "
-                      f"fits the rules (a blank cell lost, or the row breaks a rule); not read")
+            why = ("fewer digits than cells: blank cells lost in flattening" if sum(map(len, groups[0])) < len(cols)
+                   else f"no split into {len(cols)} cells fits the rules (a blank cell lost, or "
+                   "the row breaks a rule)")
+            self.warn(f"{table}/{key}: digits '{shown}' run together: {why}; not read")
             return None
         return [tuple((p, _value(p, c.split("/")[-1])) for p, c in zip(s, cols)) for s in splits]
+
+    def _sparse_totals(self, tokens: list[str]) -> set[str]:
+        """The row totals of the splits that print fewer than seven cells, as a table whose
+        blank cells were lost in flattening gives them (tables printing only non-zero cells):
+        the printed cells then end with the total, the sum of the others."""
+        return {s[-1] for m in range(2, len(REQUEST_COLS))
+                for s in split_runs(tokens, ("nonzero",) * m, ((0, m - 1),), self.budget) or ()}
+
+    def _total_only(self, key: str, totals: set[str]) -> None:
+        """A row whose digits also fit with blank cells lost: which columns its numbers belong
+        to is not known; its total is read when every split agrees on it."""
+        if len(totals) != 1:
+            self.warn(f"requests/{key}: digits fit with blank cells lost, totals {sorted(totals)[:_SHOWN]} "
+                      f"possible; not read")
+            return
+        total = totals.pop()
+        self.warn(f"requests/{key}: digits fit with blank cells lost in flattening: only the row total "
+                  f"{total} is read")
+        self.res.rows[("requests", key)] = [FlatCell(REQUEST_COLS[-1], total, _value(total, "total"))]
 
     def _emit(self, table: str, key: str, cols: tuple[str, ...], readings: list[tuple]) -> None:
         cells, undecided = [], []

@@ -41,7 +41,9 @@ def test_light_representation(name):
     assert score.counts["wrong_silent"] == 0, score.silent[:5]
     assert score.meta_wrong == 0
     if name in FLATTENED:
+        # every cell the flattened text decides is read; the rest are undecidable, not guessed
         assert score.share("right") >= 0.9, score.counts
+        assert score.right_of_determined() == 1.0, (score.counts, score.undetermined)
     else:
         assert score.share("right") == 1.0, score.counts
 
@@ -71,7 +73,8 @@ def test_full_corpus_has_no_silent_wrong_cell():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 13: flattened text reads ~95 % of cells, not 97 %")
+@pytest.mark.xfail(strict=True, reason="issue 13: flattened text reads ~95.5 % of cells, not 97 %: the other "
+                   "~4.5 % are cells the text does not decide (several splits fit every rule, or blanks lost)")
 def test_full_corpus_flattened_meets_the_target():
     for name, score in run(TUNING_SEED, 120, None, only=tuple(FLATTENED)).items():
         assert score.share("right") >= TARGET_FLAT, (name, score.counts)
