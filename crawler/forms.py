@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -38,23 +38,29 @@ class FormPager:
     def __init__(self) -> None:
         self.posted: set[tuple[str, ...]] = set()
         self.pages_read: dict[str, set[str]] = {}  # form key -> signatures of its pages
+        self.sent: dict[str, int] = {}  # form key -> posts made
+        self.cut_forms: set[str] = set()
 
-    def requests(self, response: TextResponse, callback: Any = None,
+    def requests(self, response: TextResponse, callback: Any = None, cut: Callable[[str], None] | None = None,
                  **request_kwargs: Any) -> Iterator[Request]:
-        """The posts that continue this list page, none once the page repeats one already read."""
+        """The posts that continue this list page, none once the page repeats one already read.
+        A form past MAX_FORM_PAGES posts is cut: `cut` is told once, so the crawl is not complete."""
         signature = _signature(response)
-        forms = _pager_forms(response, signature)
-        if not forms:
-            return
-        for form_key, build in forms:
+        for form_key, build in _pager_forms(response, signature):
             read = self.pages_read.setdefault(form_key, set())
-            if signature in read or len(read) >= MAX_FORM_PAGES:
+            if signature in read:
                 continue
             read.add(signature)
             for key, formdata, formxpath in build:
                 if (form_key, *key) in self.posted:
                     continue
+                if self.sent.get(form_key, 0) >= MAX_FORM_PAGES:
+                    if cut and form_key not in self.cut_forms:
+                        self.cut_forms.add(form_key)
+                        cut(f"list form {form_key}: more than {MAX_FORM_PAGES} pages")
+                    break
                 self.posted.add((form_key, *key))
+                self.sent[form_key] = self.sent.get(form_key, 0) + 1
                 form = response.xpath(formxpath)
                 yield _in_charset(form2request(form, formdata, click=False),
                                   response.encoding).to_scrapy(callback, **request_kwargs)
@@ -117,8 +123,7 @@ def _page_field_posts(text: str, form: Selector, xpath: str) -> Build:
     current = int(value) if value.strip().isdigit() else 1
     total_match = _TOTAL_PAGES.search(re.sub(r"<[^>]+>", "", text))
     total = int(next(g for g in total_match.groups() if g)) if total_match else current + 1
-    last = min(total, current + MAX_FORM_PAGES)
-    return [((name, str(n)), {name: str(n)}, xpath) for n in range(current + 1, last + 1)]
+    return [((name, str(n)), {name: str(n)}, xpath) for n in range(current + 1, total + 1)]
 
 
 def _in_charset(request: Any, encoding: str) -> Any:

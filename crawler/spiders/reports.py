@@ -144,6 +144,7 @@ class ReportSpider(Spider):
         # lists that page only by posting their form back (ASP.NET, page fields)
         posts = [post for post in self.form_pager.requests(
             response, callback=self.parse_list, errback=self.failed,
+            cut=lambda why: self.coverage.cut(site.id, why),
             meta={"site_id": site.id, "kind": "list", "root": root, "explore": False})
             if site.owns(post.url)]
         yield from posts

@@ -75,3 +75,20 @@ def test_a_report_pushed_to_page_2_is_found_not_removed(crawls):
     assert {(a, y) for a, y, _ in rows} == LATER
     assert {s for *_, s in rows} == {"current"}
     assert errors == []  # every postback carried a valid view state
+
+
+def test_a_form_past_the_page_cap_is_a_cut_not_a_complete_list(monkeypatch):
+    # "共 9 页" with a cap of 3 posts: pages 5-9 are never asked for, and the crawl must say so
+    import crawler.forms as forms
+
+    monkeypatch.setattr(forms, "MAX_FORM_PAGES", 3)
+    page1 = form_sites.formpager(ReplicaRequest("GET", "/jishui/list.jsp", {}, {}, "first"))
+    body = page1.body.replace("共 3 页".encode(), "共 9 页".encode()).replace("共3页".encode(), "共9页".encode())
+    assert body != page1.body
+    url = "http://127.0.0.1/jishui/list.jsp"
+    cuts: list[str] = []
+    pager = FormPager()
+    posts = list(pager.requests(HtmlResponse(url, body=body, request=Request(url)), cut=cuts.append))
+    assert [p.body for p in posts] == [b"columnId=1507&pageNo=2", b"columnId=1507&pageNo=3",
+                                       b"columnId=1507&pageNo=4"]
+    assert len(cuts) == 1 and "more than 3 pages" in cuts[0]
