@@ -571,66 +571,77 @@ class Archive:
         return original
 
     def reparse(self) -> dict:
-        """Re-parse every version from its WARC original with the current parser.
+        """Re-parse every version from its WARC original with the current parser, report by
+        report, then the report's documents (a capture both a version and a document read is
+        parsed once).
 
         A version's content is rewritten in place; differences are recorded as changes with
         cause 'parser' (from and to the same version), never as a revision by the agency.
         Captures that failed or were no report are parsed again too (see _recover)."""
-        stats = {"versions": 0, "changed": 0, "changes": 0, "errors": 0}
+        stats = {"versions": 0, "changed": 0, "changes": 0, "errors": 0, "documents": 0}
         versions = self.conn.execute(
-            "SELECT v.id, v.report_id, v.capture_id, c.url, c.final_url, "
+            "SELECT v.report_id, v.id, v.capture_id, c.url, c.final_url, "
             "c.content_type, r.current_version_id FROM versions v "
             "JOIN captures c ON c.id = v.capture_id JOIN reports r ON r.id = v.report_id "
-            "ORDER BY v.id").fetchall()
-        for version_id, report_id, capture_id, url, final_url, ctype, current in versions:
-            stats["versions"] += 1
-            body = self.read_original(capture_id).payload
-            snap, _error = _snapshot(parse_capture(
-                Capture(url=url, final_url=final_url, body=body, content_type=ctype),
-                self.bounded_parse))
-            if snap is None:  # the new parser fails where the old one worked: keep the data
-                stats["errors"] += 1
-                continue
-            with self._transaction():
-                # metadata is not in the hash: a changed title is found by the diff alone
-                changes = self._diff(version_id, snap)
-                if version_id == current:
-                    search_index.unindex_report(self.db, report_id)
-                self._rewrite_version(version_id, snap)
-                self._record_changes(report_id, version_id, version_id, changes, "parser",
-                                     utc_now())
-                if version_id == current:
-                    self._to_index[report_id] = snap.text_tokens
-            stats["changed"] += bool(changes)
-            stats["changes"] += len(changes)
-        stats["documents"] = self._reread_documents()
+            "ORDER BY v.report_id, v.id").fetchall()
+        for report_id, rows in groupby(versions, key=lambda row: row[0]):
+            snaps: dict[int, Snapshot | None] = {}  # capture id -> this parser's reading, for this report only
+            for _, version_id, capture_id, url, final_url, ctype, current in rows:
+                stats["versions"] += 1
+                snaps[capture_id] = self._reparse_version(
+                    report_id, version_id, version_id == current,
+                    self._parse_original(capture_id, url, final_url, ctype), stats)
+            stats["documents"] += self._reread_documents(report_id, snaps)
         stats.update(self._recover())
         return stats
 
-    def _reread_documents(self) -> int:
-        """Every document's latest capture read again, so that its substance hash and its
-        agreement are the current parser's: else the next crawl of an unchanged document
+    def _parse_original(self, capture_id: int, url: str, final_url: str | None,
+                        content_type: str | None) -> Snapshot | None:
+        """The snapshot the current parser makes of an archived capture; None when it fails."""
+        capture = Capture(url=url, final_url=final_url, content_type=content_type,
+                          body=self.read_original(capture_id).payload)
+        return _snapshot(parse_capture(capture, self.bounded_parse))[0]
+
+    def _reparse_version(self, report_id: int, version_id: int, is_current: bool,
+                         snap: Snapshot | None, stats: dict) -> Snapshot | None:
+        if snap is None:  # the new parser fails where the old one worked: keep the data
+            stats["errors"] += 1
+            return None
+        with self._transaction():
+            # metadata is not in the hash: a changed title is found by the diff alone
+            changes = self._diff(version_id, snap)
+            if is_current:
+                search_index.unindex_report(self.db, report_id)
+            self._rewrite_version(version_id, snap)
+            self._record_changes(report_id, version_id, version_id, changes, "parser", utc_now())
+            if is_current:
+                self._to_index[report_id] = snap.text_tokens
+        stats["changed"] += bool(changes)
+        stats["changes"] += len(changes)
+        return snap
+
+    def _reread_documents(self, report_id: int, snaps: dict[int, Snapshot | None]) -> int:
+        """The report's documents' latest captures read again, so that their substance hashes
+        and agreement are the current parser's: else the next crawl of an unchanged document
         would differ from what the old parser read, and look like a revision."""
         done = 0
-        for report_id, rows in groupby(self.conn.execute(
-                "SELECT d.report_id, d.id, d.url, d.version_id, d.last_seen, c.id, "
-                "c.final_url, c.content_type FROM documents d "
-                "JOIN captures c ON c.id = d.capture_id ORDER BY d.report_id, d.id").fetchall(),
-                key=lambda row: row[0]):
-            with self._transaction():
-                for _, _doc, url, version_id, seen, capture_id, final_url, ctype in rows:
-                    snap, _error = _snapshot(parse_capture(Capture(
-                        url=url, final_url=final_url, content_type=ctype,
-                        body=self.read_original(capture_id).payload), self.bounded_parse))
-                    if snap is None:  # unreadable now: its last reading stays
-                        continue
-                    reading = Reading.of(snap, url)
-                    agrees = reading.cells == self.documents.version_cells(version_id)
-                    self.documents.record(report_id, url, reading, capture_id, seen, version_id,
-                                          "agree" if agrees else "conflict")
-                    done += 1
-                self.documents.reevaluate(report_id, self._current_version(report_id),
-                                          utc_now())
+        rows = self.conn.execute(
+            "SELECT d.url, d.version_id, d.last_seen, c.id, c.final_url, c.content_type FROM documents d "
+            "JOIN captures c ON c.id = d.capture_id WHERE d.report_id = ? ORDER BY d.id", [report_id]).fetchall()
+        if not rows:
+            return 0
+        with self._transaction():
+            for url, version_id, seen, capture_id, final_url, ctype in rows:
+                snap = snaps[capture_id] if capture_id in snaps else self._parse_original(
+                    capture_id, url, final_url, ctype)
+                if snap is None:  # unreadable now: its last reading stays
+                    continue
+                reading = Reading.of(snap, url)
+                agrees = reading.cells == self.documents.version_cells(version_id)
+                self.documents.record(report_id, url, reading, capture_id, seen, version_id,
+                                      "agree" if agrees else "conflict")
+                done += 1
+            self.documents.reevaluate(report_id, self._current_version(report_id), utc_now())
         return done
 
     def _recover(self) -> dict:

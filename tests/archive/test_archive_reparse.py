@@ -39,6 +39,20 @@ def test_reparse_restores_cells_and_records_cause_parser(archive: Archive) -> No
     assert count(archive, "changes") == 1
 
 
+def test_reparse_reads_each_original_once(archive: Archive, monkeypatch) -> None:
+    # the version's capture is also its page document's latest capture: one parse serves both
+    import archive.store as store
+
+    archive.ingest(text_capture(seed_text()))
+    archive.ingest(text_capture(seed_text(), url="http://mirror.example/61584.html"))
+    read: list[str] = []
+    original = store.parse_capture
+    monkeypatch.setattr(store, "parse_capture", lambda capture, bounded: read.append(capture.url)
+                        or original(capture, bounded))
+    assert archive.reparse()["documents"] == 2
+    assert sorted(read) == sorted(set(read)) and len(read) == 2
+
+
 def test_reparse_keeps_the_search_index_consistent(archive: Archive) -> None:
     first = archive.ingest(text_capture(seed_text()))
     # an older parser's text, indexed: the contentless index must be told what it holds
