@@ -180,7 +180,7 @@ class Documents:
             "version_id = excluded.version_id, agreement = excluded.agreement, "
             "substance_hash = excluded.substance_hash, cells_read = excluded.cells_read, "
             "checks_failed = excluded.checks_failed, warnings = excluded.warnings, "
-            "cells_z = excluded.cells_z RETURNING id",
+            "cells_z = excluded.cells_z, gone_at = NULL RETURNING id",
             (report_id, url, republished_from, reading.kind, seen, seen, capture_id, version_id,
              agreement, reading.substance_hash, len(reading.cells), reading.checks_failed,
              json.dumps(reading.warnings, ensure_ascii=False), cells_z)).fetchone()[0]
@@ -194,7 +194,7 @@ class Documents:
         self.conn.execute(
             "UPDATE documents SET first_seen = MIN(first_seen, ?), "
             "last_seen = MAX(last_seen, ?), capture_id = CASE WHEN last_seen <= ? THEN ? "
-            "ELSE capture_id END WHERE id = ?", (seen, seen, seen, capture_id, document_id))
+            "ELSE capture_id END, gone_at = NULL WHERE id = ?", (seen, seen, seen, capture_id, document_id))
 
     def version_cells(self, version_id: int) -> Cells:
         return canonical_cells(dict(self.conn.execute(

@@ -10,8 +10,8 @@ import sqlite_utils
 
 from archive.text_codec import SQL_FUNCTION, pack_text, register_text_function
 
-SCHEMA_VERSION = 5  # 4: versions.text -> versions.text_z (compressed); 5: documents, site_crawls,
-#                     evidence, agencies.identity
+SCHEMA_VERSION = 6  # 4: versions.text -> versions.text_z (compressed); 5: documents, site_crawls,
+#                     evidence, agencies.identity; 6: documents.gone_at
 BUSY_TIMEOUT_S = 30
 # 16 KiB pages: a version row (its compressed text ~2.5 KB) fits one to a 4 KiB page with
 # ~40 % of it empty; six fit a 16 KiB page. Takes effect only when the file is created.
@@ -64,7 +64,7 @@ _TABLES: list[tuple[str, dict, dict]] = [
     ("documents", {"id": int, "report_id": int, "url": str, "republished_from": int,
                    "kind": str, "first_seen": str, "last_seen": str, "capture_id": int,
                    "version_id": int, "agreement": str, "substance_hash": str,
-                   "cells_read": int, "checks_failed": int, "warnings": str, "cells_z": bytes},
+                   "cells_read": int, "checks_failed": int, "warnings": str, "cells_z": bytes, "gone_at": str},
      {"pk": "id", "not_null": ["report_id", "url", "kind", "agreement"],
       "foreign_keys": [("report_id", "reports", "id"), ("republished_from", "documents", "id"),
                        ("capture_id", "captures", "id"), ("version_id", "versions", "id")]}),
@@ -93,6 +93,7 @@ _TABLES: list[tuple[str, dict, dict]] = [
 
 # Columns added to existing tables since schema 4 (an older archive gets them in place).
 _ADDED_COLUMNS = {"captures": ("list_date", "last_modified"), "versions": ("unread",),
+                  "documents": ("gone_at",),
                   "expected_reports": ("publish_date", "date_evidence", "evidence_crawl_id",
                                        "evidence_date", "last_complete_crawl", "last_attempt",
                                        "last_error")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from itertools import groupby, islice, repeat
@@ -507,26 +507,47 @@ class Archive:
 
     # -- removal ---------------------------------------------------------------------------
     def mark_gone(self, url: str, status: int, site_id: str | None = None) -> list[int]:
-        """A report URL answered 404/410: its report is marked removed (never deleted)."""
+        """A report URL answered 404/410: that document is gone; a report none of whose
+        documents remains is marked removed (never deleted). An attachment taken down while
+        the report's page stays is not a removed report."""
         if status not in (404, 410):
             return []
         with self._transaction():
-            ids = [r[0] for r in self.conn.execute(
-                "SELECT id FROM reports WHERE url = ? AND status = 'current' "
-                "AND (? IS NULL OR site_id = ?)", (url, site_id, site_id))]
+            report_ids = [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT d.report_id FROM documents d JOIN reports r ON r.id = d.report_id "
+                "WHERE d.url = ? AND r.status = 'current' AND (? IS NULL OR r.site_id = ?)",
+                (url, site_id, site_id))]
+            self._documents_gone(report_ids, lambda doc_url: doc_url == url)
+            ids = self._without_live_documents(report_ids)
             self._remove(ids, f"HTTP {status}")
         return ids
 
     def complete_crawl(self, site_id: str, seen_urls: set[str]) -> list[int]:
-        """After a complete crawl of a site: its known reports not seen at their URL are removed,
-        and expected_reports is brought up to date (what the crawl found is now known)."""
+        """After a complete crawl of a site: its reports' documents not seen are gone, a report
+        with no document seen is removed, and expected_reports is brought up to date (what the
+        crawl found is now known)."""
         with self._transaction():
-            ids = [rid for rid, url in self.conn.execute(
-                "SELECT id, url FROM reports WHERE site_id = ? AND status = 'current'", (site_id,))
-                if url not in seen_urls]
+            report_ids = [r[0] for r in self.conn.execute(
+                "SELECT id FROM reports WHERE site_id = ? AND status = 'current'", (site_id,))]
+            self._documents_gone(report_ids, lambda doc_url: doc_url not in seen_urls)
+            ids = self._without_live_documents(report_ids)
             self._remove(ids, "not found by a complete crawl")
         self.refresh_expected()
         return ids
+
+    def _documents_gone(self, report_ids: list[int], gone: Callable[[str], bool]) -> None:
+        now = utc_now()
+        for report_id in report_ids:
+            self.conn.executemany(
+                "UPDATE documents SET gone_at = ? WHERE id = ? AND gone_at IS NULL",
+                [(now, doc_id) for doc_id, url in self.conn.execute(
+                    "SELECT id, url FROM documents WHERE report_id = ?", (report_id,)).fetchall()
+                 if gone(url)])
+
+    def _without_live_documents(self, report_ids: list[int]) -> list[int]:
+        return [report_id for report_id in report_ids if not self.conn.execute(
+            "SELECT 1 FROM documents WHERE report_id = ? AND gone_at IS NULL LIMIT 1",
+            (report_id,)).fetchone()]
 
     def _remove(self, report_ids: list[int], why: str) -> None:
         now = utc_now()

@@ -104,7 +104,7 @@ def text_diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
 
 # A report's documents, with how many cells each reads otherwise than the version shown.
 _DOCUMENTS_SQL = """
-SELECT d.id, d.kind, d.url, d.capture_id, d.first_seen, d.last_seen, d.agreement,
+SELECT d.id, d.kind, d.url, d.capture_id, d.first_seen, d.last_seen, d.gone_at, d.agreement,
        d.cells_read, d.id = (SELECT document_id FROM versions WHERE id = ?) AS is_source,
        (SELECT count(*) FROM representation_conflicts c
         WHERE c.document_id = d.id AND c.version_id = ?) AS conflicts

@@ -234,3 +234,28 @@ def test_a_bare_name_is_not_placed_by_a_city_named_elsewhere(archive: Archive) -
     assert result.outcome == "new_report"
     assert archive.conn.execute("SELECT name, aliases FROM agencies").fetchone() == (
         "宜春市袁州区工业和信息化局", '["宜春市袁州区工信局", "工信局"]')  # the bare form too
+
+
+def test_a_report_is_removed_only_when_none_of_its_documents_remains(archive: Archive) -> None:
+    # the report page and a copy of it (its attachment): the copy was captured last
+    archive.register_sites([{"id": "yc", "name": "宜春市工信局", "start_urls": [REPORT_URL]}])
+    copy_url = "http://gxj.yichun.gov.cn/attach/61584.txt"
+    page = archive.ingest(text_capture(seed_text(), site_id="yc"))
+    archive.ingest(text_capture(seed_text(), url=copy_url, site_id="yc"))
+    # the attachment is taken down, the page stays: not removed
+    assert archive.mark_gone(copy_url, 404, "yc") == []
+    # a complete crawl that lists only the page: not removed
+    assert archive.complete_crawl("yc", {REPORT_URL}) == []
+    status = "SELECT status FROM reports WHERE id = ?"
+    assert archive.conn.execute(status, (page.report_id,)).fetchone() == ("current",)
+    gone = "SELECT url FROM documents WHERE gone_at IS NOT NULL"
+    assert [r[0] for r in archive.conn.execute(gone)] == [copy_url]
+    # the page answers 404 as well: no document left, the report is removed
+    assert archive.mark_gone(REPORT_URL, 404, "yc") == [page.report_id]
+    assert archive.conn.execute(status, (page.report_id,)).fetchone() == ("removed",)
+    # seen again: current, and its document live again
+    archive.ingest(text_capture(seed_text(), site_id="yc"))
+    assert archive.conn.execute(status, (page.report_id,)).fetchone() == ("current",)
+    assert [r[0] for r in archive.conn.execute(gone)] == [copy_url]
+    # a complete crawl listing neither removes it again
+    assert archive.complete_crawl("yc", set()) == [page.report_id]

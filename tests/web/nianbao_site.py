@@ -73,6 +73,8 @@ def build_web_archive(directory: Path) -> WebArchive:
                                     content_type="text/plain; charset=utf-8",
                                     fetched_at="2023-03-03T02:00:00Z"))
         assert stale.outcome == "conflict", stale
+        # then taken down (404): a document gone, its report still current (its page stays)
+        assert arch.mark_gone(STALE_COPY_URL, 404) == []
         arch.refresh_expected(as_of=AS_OF)
     return WebArchive(db_path, warc_dir, report_ids, revision.version_id)
 

@@ -127,6 +127,8 @@ def test_report_page_lists_its_documents(site: str, web_archive: WebArchive) -> 
     assert 'data-agreement="conflict"' in documents and "2 格 cells" in documents
     assert STALE_COPY_URL in documents and documents.count('href="/original/') == 2
     assert "本版数字来源" in documents
+    stale_row = next(row for row in documents.split("<tr ")[1:] if STALE_COPY_URL in row)
+    assert "已撤下 gone" in stale_row and documents.count("已撤下 gone") == 1
 
 
 def test_failed_checks_name_the_rule(site: str) -> None:
