@@ -273,9 +273,10 @@ class _Reader:
             elif readings is not None:
                 rows[key] = readings
         joint = _joint(rows, fmt)
+        fit = "fit every rule" if joint else "fit their row's rules (R1/R2 could not be applied)"
         for key, readings in rows.items():
             kept = joint.get(key, readings) if joint else readings
-            self._emit("requests", key, REQUEST_COLS, kept)
+            self._emit("requests", key, REQUEST_COLS, kept, fit)
 
     # -- appeals: one run of 15 (or three of 5), R4 per group
     def appeals(self, start: int, end: int) -> None:
@@ -336,7 +337,8 @@ class _Reader:
                   f"{total} is read")
         self.res.rows[("requests", key)] = [FlatCell(REQUEST_COLS[-1], total, _value(total, "total"))]
 
-    def _emit(self, table: str, key: str, cols: tuple[str, ...], readings: list[tuple]) -> None:
+    def _emit(self, table: str, key: str, cols: tuple[str, ...], readings: list[tuple],
+              fit: str = "fit every rule") -> None:
         cells, undecided = [], []
         for i, col in enumerate(cols):
             seen = {r[i] for r in readings}
@@ -348,7 +350,7 @@ class _Reader:
         if undecided:
             shown = "; ".join("|".join(raw for raw, _ in r) for r in readings[:_SHOWN])
             more = f" (+{len(readings) - _SHOWN} more)" if len(readings) > _SHOWN else ""
-            self.warn(f"{table}/{key}: flattened digits split {len(readings)} ways that fit every rule "
+            self.warn(f"{table}/{key}: flattened digits split {len(readings)} ways that {fit} "
                       f"({shown}{more}); cells {', '.join(undecided)} not read")
         self.res.rows[(table, key)] = cells
 
