@@ -31,6 +31,11 @@ class CrawlCoverage:
             site_id, {"list_pages": 0, "report_links": [], "failed": 0, "refused": 0, "cut": 0,
                       "errors": []})
 
+    def incomplete_sites(self) -> list[str]:
+        """Sites with a page this crawl did not see: failed, refused or cut."""
+        return [site_id for site_id, site in self.state["sites"].items()
+                if site["failed"] or site["refused"] or site["cut"]]
+
     def listed(self, site_id: str, report_urls: list[str]) -> None:
         """A list or pager page answered; these report links were on it."""
         site = self._site(site_id)

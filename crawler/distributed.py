@@ -271,7 +271,7 @@ class DistributedCrawl:
     def _publish_failures(self, spider: Spider) -> None:
         """Sites with a fetch that failed for good: the writer will not complete them; and
         sites where this crawler found a report column (the writer completes no other)."""
-        failed = [site_id for site_id, count in spider.failed_sites.items() if count]
+        failed = spider.coverage.incomplete_sites()
         if failed:
             self.registry.server.sadd(self.registry.keys.incomplete_sites, *failed)
         columns = [site_id for site_id, found in spider.columns.items() if found]

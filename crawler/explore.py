@@ -55,15 +55,17 @@ class ExploreBudget:
 
     def __init__(self, state: dict[str, Any], budget: int) -> None:
         self.spent: dict[str, int] = state.setdefault("explored", {})
-        self.cut: dict[str, int] = state.setdefault("explore_cut", {})
         self.budget = budget
 
     def take(self, site_id: str) -> bool:
         if self.spent.get(site_id, 0) >= self.budget:
-            self.cut[site_id] = self.cut.get(site_id, 0) + 1
             return False
         self.spent[site_id] = self.spent.get(site_id, 0) + 1
         return True
+
+
+class BudgetCut(IgnoreRequest):
+    """A request dropped by a budget: a page the crawl did not see (coverage.cut), not refused."""
 
 
 class ExploreBudgetMiddleware:
@@ -85,4 +87,4 @@ class ExploreBudgetMiddleware:
         if budget is None or budget.take(site_id):
             return None
         self.crawler.stats.inc_value(f"nianbao/site/{site_id}/explore_cut")
-        raise IgnoreRequest(f"site {site_id}: exploring budget of {budget.budget} pages spent")
+        raise BudgetCut(f"site {site_id}: exploring budget of {budget.budget} pages spent")

@@ -28,7 +28,7 @@ from ..coverage import CrawlCoverage
 from ..decoding import with_encoding
 from ..documents import decide_kind, disposition_filename, file_stem, is_document_link, \
     stated_content_type
-from ..explore import CONTINUATION, DEFAULT_BUDGET, REPORT_PRIORITY, ExploreBudget, link_score
+from ..explore import CONTINUATION, DEFAULT_BUDGET, REPORT_PRIORITY, BudgetCut, ExploreBudget, link_score
 from ..forms import FormPager
 from ..items import CaptureItem, GoneItem
 from ..links import Link, page_links
@@ -70,11 +70,6 @@ class ReportSpider(Spider):
     def seen_reports(self) -> dict[str, set[str]]:
         """Report-candidate URLs that answered, per site (kept across a JOBDIR resume)."""
         return self.state.setdefault("seen_reports", {})
-
-    @property
-    def failed_sites(self) -> dict[str, int]:
-        """Sites with fetch errors or refused requests: their crawl is not complete."""
-        return self.state.setdefault("failed_sites", {})
 
     @property
     def coverage(self) -> CrawlCoverage:
@@ -204,7 +199,6 @@ class ReportSpider(Spider):
             yield rendering.render_request(url, {"site_id": site.id, "kind": "list"},
                                            callback=self.parse_rendered, errback=self.render_failed)
         else:  # a list not seen in full: the crawl of this site is not complete
-            self.failed_sites[site.id] = self.failed_sites.get(site.id, 0) + 1
             self.coverage.cut(site.id, f"rendering of {url}")
 
     async def parse_rendered(self, response: Response) -> AsyncIterator[Request]:
@@ -332,7 +326,9 @@ class ReportSpider(Spider):
             logger.info("site %s: dead link %s (%s)", site_id, request.url, message)
             return
         # either way a page the crawl did not see: the site's crawl is not complete
-        self.failed_sites[site_id] = self.failed_sites.get(site_id, 0) + 1
+        if failure.check(BudgetCut):
+            self.coverage.cut(site_id, message)
+            return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             # robots.txt, private network, offsite: refused by policy, not an error
             self.coverage.refused(site_id, kind, request.url, message)

@@ -108,3 +108,14 @@ def test_crawl_exits_non_zero_when_no_site_is_reached(sites: FailingSites,
 def run_cli(db: Path, *args: str) -> str:
     return subprocess.run([sys.executable, "-m", "nianbao.cli", "--db", str(db), *args],
                           cwd=REPO, capture_output=True, text=True, check=True).stdout
+
+
+def test_a_spent_exploring_budget_is_a_cut_and_accuses_no_one(sites: FailingSites, tmp_path: Path) -> None:
+    # one page a site: the home pages answer, the links towards the 年报 column are cut
+    db, registry = tmp_path / "nianbao.db", sites.registry(tmp_path / "sites.yml")
+    sites.fix()
+    run = run_crawl(db, registry, settings={"NIANBAO_EXPLORE_BUDGET": "1"})
+    assert "sites: 0 reached, 0 complete, 7 incomplete" in run.stdout
+    assert "site fail-good: not reached (report column not reached; 1 request cut by a budget)" in run.stdout
+    assert query(db, "SELECT count(*) FROM site_crawls WHERE complete = 1") == [(0,)]
+    assert query(db, "SELECT count(*) FROM expected_reports WHERE status = 'missing'") == [(0,)]

@@ -20,11 +20,11 @@ def test_scores_put_the_report_column_first() -> None:
     assert link_score(Link("http://h/a.html", "某局2022年政府信息公开工作年度报告")) == 0
 
 
-def test_budget_per_site_counts_its_cuts() -> None:
+def test_budget_per_site() -> None:
     state: dict = {}
     budget = ExploreBudget(state, 2)
     assert [budget.take("a") for _ in range(3)] == [True, True, False]
-    assert budget.take("b") and state["explore_cut"] == {"a": 1}
+    assert budget.take("b") and state["explored"] == {"a": 2, "b": 1}
 
 
 def test_script_menus_and_row_context() -> None:
