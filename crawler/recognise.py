@@ -11,6 +11,8 @@ from parsers.metadata import year_named as report_year
 
 _REPORT = re.compile(r"年度报告|年报|工作报告")
 _ANNUAL = re.compile(r"年度报告|年报")
+_DOWNLOAD_WORDS = re.compile(r"点击|下载|附件|查看|原文|文件")
+_SUBJECT = re.compile(r"[\u4e00-\u9fff]")
 _DISCLOSURE = re.compile(r"信息公开|政务公开")
 # Companions of a report that are not the report itself.
 _EXCLUDED = re.compile(
@@ -51,6 +53,16 @@ def year_in_annual_column(text: str, column_title: str) -> str | None:
         return None
     title = text + re.sub(r"\s+", "", column_title)
     return title if is_report_title(title) else None
+
+
+def is_annual_column(title: str) -> bool:
+    """A list titled as an annual-report column (政府信息公开年报, 年度报告…)."""
+    return bool(_ANNUAL.search(title or ""))
+
+
+def is_bare_name(text: str) -> bool:
+    """Link text that names no subject: '2302131102362.docx', '下载', '[附件]', nothing."""
+    return not _SUBJECT.search(_DOWNLOAD_WORDS.sub("", text or ""))
 
 
 def is_pagination_text(text: str) -> bool:

@@ -33,8 +33,8 @@ from ..forms import FormPager
 from ..items import CaptureItem, GoneItem
 from ..links import Link, page_links
 from ..list_dates import list_dates
-from ..recognise import is_report_title, names_companion, report_year, \
-    year_in_annual_column
+from ..recognise import (is_annual_column, is_bare_name, is_report_title, names_companion,
+                         report_year, year_in_annual_column)
 from ..registry import DEFAULT_SITES, Site, load_sites
 
 logger = logging.getLogger(__name__)
@@ -157,7 +157,7 @@ class ReportSpider(Spider):
         for link in links:
             if not site.owns(link.url):
                 continue
-            title = _candidate_title(link) or year_in_annual_column(link.text, root[1])
+            title = _candidate_title(link, root[1])
             if title:
                 reports.append((link, title))
             elif not is_document_link(link.url, link.text):
@@ -338,14 +338,18 @@ class ReportSpider(Spider):
         logger.error("site %s: %s failed: %s", site_id, request.url, message)
 
 
-def _candidate_title(link: Link) -> str | None:
-    """The report title a link stands for: its own text, or for a document link saying only
-    '下载' or '2302131102362.docx', the list row around it."""
+def _candidate_title(link: Link, column: str) -> str | None:
+    """The report title a link stands for: its own text; for a document link saying only
+    '下载' or '2302131102362.docx', the list row around it or, in an annual-report column, the
+    column's title (the document itself then says whose report it is); a year in such a column."""
     if is_report_title(link.text):
         return link.text
-    if link.context and is_document_link(link.url, link.text) and is_report_title(link.context):
-        return link.context
-    return None
+    if is_document_link(link.url, link.text):
+        if link.context and is_report_title(link.context):
+            return link.context
+        if is_bare_name(link.text) and is_annual_column(column):
+            return column
+    return year_in_annual_column(link.text, column)
 
 
 def _title(response: TextResponse) -> str:

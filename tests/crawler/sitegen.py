@@ -4,7 +4,7 @@
 document.write, innerHTML, JSON menu data, an iframe, a frameset, a jump menu), how deep the report column is and what it is called,
 how reports are served (download endpoint name and parameter, Content-Disposition style, Content-
 Type, a list row's 下载 link, an attachment named by a number or only 点击下载 on a report page),
-how the column is paged, and which decoys sit beside the reports (解读, notices, 工作要点).
+a list row with only the file's number (123.docx), how the column is paged, and which decoys sit beside the reports (解读, notices, 工作要点).
 Every variant knows its truth: the agency-years it serves and its decoy URLs, in both states
 ('later': one report removed — 404 and gone from its list — and one new).
 """
@@ -38,7 +38,8 @@ ENDPOINTS = (("module/download/downfile.jsp", "filename", "{n}.{ext}"),
              ("servlet/DocServlet", "doc", "{n}"))
 HEADER_STYLES = ("plain", "rfc5987", "gbk", "utf8raw", "none")
 CONTENT_TYPES = ("application/octet-stream", "application/x-download", "real")
-PLACEMENTS = ("list-title", "list-row", "list-year", "page-number", "page-generic", "page-title")
+PLACEMENTS = ("list-title", "list-row", "list-year", "list-bare", "page-number", "page-generic",
+              "page-title")
 MIME = {"pdf": "application/pdf", "docx": DOCX}
 _SEEDS = {"000": ("宜春市工业和信息化局", 2022), "004": ("上饶市工业和信息化局", 2021)}
 
@@ -163,6 +164,8 @@ def _row(m: SiteMap, v: Variant, r: Report, state: str) -> str:
         return f'<li><a href="{url}" title="{title}">{title}</a><span>{r.year + 1}-01-20</span></li>'
     if r.placement == "list-year":  # the column's title says what the year is of
         return f'<li><a href="{url}">{r.year}年度</a></li>'
+    if r.placement == "list-bare":  # the file's own name only: the document says what it is
+        return f'<li><a href="{url}">{r.number}.{r.kind}</a> <span>{r.year + 1}-01-20</span></li>'
     if r.placement == "list-row":
         return f'<li><span>{title}</span> <a href="{url}">下载</a> <span>{r.year + 1}-01-20</span></li>'
     page = f"{v.prefix}art/{r.number}.html"
