@@ -342,14 +342,27 @@ class Archive:
         report_id, _url, status, version_id, _hash = row
         # MIN/MAX: captures may arrive out of order (an older crawl imported later)
         self.conn.execute(
-            "UPDATE reports SET url = ?, site_id = COALESCE(?, site_id), "
+            "UPDATE reports SET site_id = COALESCE(?, site_id), "
             "first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?), "
             "status = 'current', removed_at = NULL WHERE id = ?",
-            (capture.url, capture.site_id, seen, seen, report_id))
+            (capture.site_id, seen, seen, report_id))
         if status == "removed":
             self._record_changes(report_id, version_id, version_id,
                                  [Change("metadata", "status", status, "current")], "agency", seen)
-        return self._read_document(report_id, capture_id, capture, snap, reading, seen)
+        result = self._read_document(report_id, capture_id, capture, snap, reading, seen)
+        self._refresh_url(report_id)
+        return result
+
+    def _refresh_url(self, report_id: int) -> None:
+        """reports.url: the live document the current version reads from, else the live one
+        seen last — not whichever copy was captured last (a page and its PDF took turns)."""
+        live = self.conn.execute(
+            "SELECT d.url FROM reports r JOIN versions v ON v.id = r.current_version_id "
+            "JOIN documents d ON d.report_id = r.id AND d.gone_at IS NULL WHERE r.id = ? "
+            "ORDER BY d.id = v.document_id DESC, d.last_seen DESC, d.id DESC LIMIT 1",
+            (report_id,)).fetchone()
+        if live:
+            self.conn.execute("UPDATE reports SET url = ? WHERE id = ?", (live[0], report_id))
 
     def _read_document(self, report_id: int, capture_id: int, capture: Capture, snap: Snapshot,
                        reading: Reading, seen: str) -> IngestResult:
@@ -520,6 +533,8 @@ class Archive:
             self._documents_gone(report_ids, lambda doc_url: doc_url == url)
             ids = self._without_live_documents(report_ids)
             self._remove(ids, f"HTTP {status}")
+            for report_id in report_ids:
+                self._refresh_url(report_id)
         return ids
 
     def complete_crawl(self, site_id: str, seen_urls: set[str]) -> list[int]:
@@ -532,6 +547,8 @@ class Archive:
             self._documents_gone(report_ids, lambda doc_url: doc_url not in seen_urls)
             ids = self._without_live_documents(report_ids)
             self._remove(ids, "not found by a complete crawl")
+            for report_id in report_ids:
+                self._refresh_url(report_id)
         self.refresh_expected()
         return ids
 

@@ -250,6 +250,8 @@ def test_a_report_is_removed_only_when_none_of_its_documents_remains(archive: Ar
     assert archive.conn.execute(status, (page.report_id,)).fetchone() == ("current",)
     gone = "SELECT url FROM documents WHERE gone_at IS NOT NULL"
     assert [r[0] for r in archive.conn.execute(gone)] == [copy_url]
+    # the report's URL is its live document's, not the last capture's
+    assert archive.conn.execute("SELECT url FROM reports").fetchall() == [(REPORT_URL,)]
     # the page answers 404 as well: no document left, the report is removed
     assert archive.mark_gone(REPORT_URL, 404, "yc") == [page.report_id]
     assert archive.conn.execute(status, (page.report_id,)).fetchone() == ("removed",)
