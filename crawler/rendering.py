@@ -95,17 +95,37 @@ class BrowserGuard:
         self.hosts: set[str] = set()
         self.private_ok: set[str] = set()
         self.crawler: Crawler | None = None
+        self.next_at: dict[str, float] = {}  # host -> when its next browser sub-request may go
 
     def configure(self, sites: Any, crawler: Crawler) -> None:
         self.hosts = {d for s in sites for d in s.domains}
         self.private_ok = {d for s in sites if s.allow_private_network for d in s.domains}
         self.crawler = crawler
 
-    def __call__(self, request: Any) -> bool:
+    async def __call__(self, request: Any) -> bool:
         abort = self._refusal(request.url, request.resource_type)
         if self.crawler is not None:
             self.crawler.stats.inc_value(f"nianbao/render/browser_{'refused' if abort else 'requests'}")
+        if abort is None and not request.is_navigation_request():  # Scrapy paced the page itself
+            await self.pace(urlsplit(request.url).hostname or "")
         return abort is not None
+
+    async def pace(self, host: str) -> None:
+        """Browser sub-requests (scripts, XHR) keep the site's download delay — Scrapy's slot
+        delay for the host, as AutoThrottle sets it — instead of coming as one burst."""
+        delay = self._delay(host)
+        now = time.monotonic()
+        start = max(now, self.next_at.get(host, now))
+        self.next_at[host] = start + delay
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    def _delay(self, host: str) -> float:
+        if self.crawler is None:
+            return 0.0
+        engine = self.crawler.engine if self.crawler.crawling else None
+        slot = engine.downloader.slots.get(host) if engine is not None else None
+        return slot.delay if slot is not None else self.crawler.settings.getfloat("DOWNLOAD_DELAY")
 
     def _refusal(self, url: str, resource_type: str) -> str | None:
         parts = urlsplit(url)

@@ -108,3 +108,24 @@ def test_budget_counts_pages_and_seconds_per_site():
     budget.spend("b", 10.5)
     assert budget.remaining("b") == 0 and not budget.take("b", "u2")  # seconds spent
     assert crawler.stats.get_value("nianbao/render/skipped") == 2
+
+
+def test_browser_sub_requests_keep_the_download_delay():
+    import asyncio
+    import time
+
+    from scrapy.utils.test import get_crawler
+
+    guard = BrowserGuard()
+    guard.configure([], crawler=get_crawler(settings_dict={"DOWNLOAD_DELAY": 0.2}))
+
+    async def three_then_another_host() -> tuple[float, float]:
+        started = time.monotonic()
+        for _ in range(3):
+            await guard.pace("127.0.0.1")
+        paced = time.monotonic() - started
+        await guard.pace("other.example")
+        return paced, time.monotonic() - started - paced
+
+    paced, other = asyncio.run(three_then_another_host())
+    assert paced >= 0.38 and other < 0.1  # the 2nd and 3rd waited 0.2 s each; another host did not
