@@ -44,6 +44,11 @@ _HANDLERS_JS = """() => Array.from(document.querySelectorAll('[onclick], a[href^
   .map((e, i) => ({i: i, text: (e.innerText || e.value || '').trim(),
                    row: ((e.closest('li,tr,dd,p') || e.parentElement || e).innerText || '').trim()}))"""
 _CLICK_JS = """i => document.querySelectorAll('[onclick], a[href^="javascript:"]')[i].click()"""
+# window.open from a handler opens another page the route of this one never sees: record its URL
+_RECORD_OPEN_JS = """() => { if (window.__nianbaoOpened) return; window.__nianbaoOpened = [];
+  window.open = function (u) { if (u) window.__nianbaoOpened.push(new URL(u, location.href).href);
+                               return null; }; }"""
+_OPENED_JS = "() => (window.__nianbaoOpened || []).splice(0)"
 
 
 class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
@@ -266,6 +271,7 @@ async def harvest(page: Any, calls: list[ApiCall], seconds: float, max_steps: in
             await route.fallback()
 
     await page.route("**/*", intercept)
+    await page.evaluate(_RECORD_OPEN_JS)
     for step in range(1, max_steps + 1):
         html = await page.content()
         if html in result.snapshots:
@@ -310,7 +316,10 @@ async def _click(page: Any, index: int, captured: list[str], result: Harvest, la
         logger.debug("handler %d on %s failed: %s", index, page.url, exc)
         return
     wait_until = min(time.monotonic() + wait, deadline)
-    while len(captured) == before and time.monotonic() < wait_until:
+    while True:
+        captured.extend(await page.evaluate(_OPENED_JS))
+        if len(captured) > before or time.monotonic() >= wait_until:
+            break
         await asyncio.sleep(0.02)
     if wait:
         result.navigations += [(url, label, False) for url in captured[before:]]

@@ -1,6 +1,6 @@
 """Lists built by script: a 集约化-platform site whose list page holds no report links (its script
-fetches a JSON API, renders the items, some only as `onclick` handlers: openDetail(year, id) and
-downloadFile(fid) setting location.href, the download answered with Content-Disposition) and pages
+fetches a JSON API, renders the items, some only as `onclick` handlers: openDetail(year, id)
+opening a new window (window.open) and downloadFile(fid) setting location.href, the download answered with Content-Disposition) and pages
 only by a scripted 下一页; and a site whose script names its JSON API in a plain string.
 """
 from __future__ import annotations
@@ -66,7 +66,7 @@ function render(data, pageNo) {
   document.getElementById('pager').innerHTML = pageNo < pages ?
     '<a href="javascript:;" onclick="load(' + (pageNo + 1) + ')">下一页</a>' : '';
 }
-function openDetail(year, id) { location.href = '/xiajiang/detail/' + year + '/' + id + '.html'; }
+function openDetail(year, id) { window.open('/xiajiang/detail/' + year + '/' + id + '.html', '_blank'); }
 function downloadFile(fid) { window.location.href = '/xiajiang/api/file/download?fid=' + fid; }
 load(1);
 // counters a crawler's browser must not call: robots.txt disallows the first, the second is offsite
