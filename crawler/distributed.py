@@ -246,6 +246,8 @@ class DistributedCrawl:
         return cls(crawler)
 
     def spider_opened(self, spider: Spider) -> None:
+        # the exploring budget is the crawl's, not each process's
+        spider.shared_explored = self.registry.take_explored
         self.registry.register(self.crawler_id)
         self.registry.recover_dead()
         self.crawler.engine._SLOT_HEARTBEAT_INTERVAL = IDLE_POLL_SECONDS

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from scrapy import Request, Spider
@@ -51,13 +52,18 @@ def link_score(link: Link) -> int:
 
 
 class ExploreBudget:
-    """Per-site count of exploring pages; state kept in the spider's (JOBDIR-saved) state."""
+    """Per-site count of exploring pages; state kept in the spider's (JOBDIR-saved) state, or
+    counted for the whole crawl by `shared` (a distributed crawl's Redis counter: its new count)."""
 
-    def __init__(self, state: dict[str, Any], budget: int) -> None:
+    def __init__(self, state: dict[str, Any], budget: int,
+                 shared: Callable[[str], int] | None = None) -> None:
         self.spent: dict[str, int] = state.setdefault("explored", {})
         self.budget = budget
+        self.shared = shared
 
     def take(self, site_id: str) -> bool:
+        if self.shared is not None:
+            return self.shared(site_id) <= self.budget
         if self.spent.get(site_id, 0) >= self.budget:
             return False
         self.spent[site_id] = self.spent.get(site_id, 0) + 1

@@ -116,6 +116,10 @@ class CrawlKeys:
     def column_sites(self) -> str:  # set of site ids where some crawler found a report column
         return f"{self.prefix}:columns"
 
+    @property
+    def explored(self) -> str:  # hash site id -> exploring pages taken by all crawlers
+        return f"{self.prefix}:explored"
+
     def seen(self, site_id: str) -> str:
         return f"{self.prefix}:seen:{site_id}"
 
@@ -232,6 +236,10 @@ class CrawlRegistry:
         failed = {s.decode() for s in self.server.smembers(self.keys.incomplete_sites)}
         found = {s.decode() for s in self.server.smembers(self.keys.column_sites)}
         return failed | ({s.decode() for s in self.server.smembers(self.keys.sites)} - found)
+
+    def take_explored(self, site_id: str) -> int:
+        """One more exploring page of a site, counted for the whole crawl: the new count."""
+        return int(self.server.hincrby(self.keys.explored, site_id, 1))
 
     def reset(self) -> None:
         """Forget the crawl (after the writer has finished it), so the next crawl starts fresh."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -81,10 +81,12 @@ class ReportSpider(Spider):
         """Per site, the list pages where report candidates were found: url -> [title, count]."""
         return self.state.setdefault("columns", {})
 
+    shared_explored: Callable[[str], int] | None = None  # set by a distributed crawl
+
     @property
     def explore_budget(self) -> ExploreBudget:
-        return ExploreBudget(self.state, self.settings.getint("NIANBAO_EXPLORE_BUDGET",
-                                                              DEFAULT_BUDGET))
+        return ExploreBudget(self.state, self.settings.getint("NIANBAO_EXPLORE_BUDGET", DEFAULT_BUDGET),
+                             self.shared_explored)
 
     def column_used(self, site_id: str) -> str | None:
         """'title <url>' of the column that listed the most report candidates."""
