@@ -7,9 +7,10 @@ shifted row that the arithmetic rules cannot."""
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Iterator
 
 from .model import Cell
+from .nfkc import nfkc
 
 _N = r"\s*(\d{1,7})\s*(?:件|个|宗|起)"
 # (pattern, the cells whose sum the figure states)
@@ -24,26 +25,41 @@ _FIGURES = (
      (("active", "normative_documents", "issued"),)),
 )
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+# Each figure's pattern holds one of these words: one scan passes over most paragraphs.
+_FIGURE_WORD = re.compile(r"申请|行政复议|行政诉讼|规范性文件")
 _MAX_SHOWN = 60
+
+Address = tuple[str, str, str]
 
 
 def narrative_warnings(paragraphs: list[str], cells: list[Cell]) -> list[str]:
     """R10 warnings: each figure the narrative states that differs from its cells."""
+    figures = list(_stated_figures(paragraphs))
+    if not figures:
+        return []
     get = {(c.table, c.row, c.col): c for c in cells}.get
     out: list[str] = []
+    for sentence, stated, keys in figures:
+        found = [get(k) for k in keys]
+        if not all(found):
+            continue  # a cell not read: nothing to compare
+        total = sum(c.value or 0 for c in found)
+        if total != stated:
+            names = " + ".join(c.key for c in found)
+            out.append(f"R10 (warning): the narrative states {stated} "
+                       f"(“{sentence.strip()[:_MAX_SHOWN]}”) but {names} = {total:g}")
+    return out
+
+
+def _stated_figures(paragraphs: list[str]) -> Iterator[tuple[str, int, tuple[Address, ...]]]:
+    """(sentence, the figure it states, the cells the figure restates), in text order."""
     for paragraph in paragraphs:
-        if len(paragraph) < 8 or not any(ch.isdigit() for ch in paragraph):
+        if len(paragraph) < 8:
             continue
-        for sentence in _SENTENCE.findall(unicodedata.normalize("NFKC", paragraph)):
+        text = nfkc(paragraph)
+        if not _FIGURE_WORD.search(text) or not any(ch.isdigit() for ch in paragraph):
+            continue
+        for sentence in _SENTENCE.findall(text):
             for pattern, keys in _FIGURES:
                 for m in pattern.finditer(sentence):
-                    found = [get(k) for k in keys]
-                    if not all(found):
-                        continue  # a cell not read: nothing to compare
-                    stated = int(m.group(1))
-                    total = sum(c.value or 0 for c in found)
-                    if total != stated:
-                        names = " + ".join(c.key for c in found)
-                        out.append(f"R10 (warning): the narrative states {stated} "
-                                   f"(“{sentence.strip()[:_MAX_SHOWN]}”) but {names} = {total:g}")
-    return out
+                    yield sentence, int(m.group(1)), keys

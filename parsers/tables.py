@@ -9,7 +9,6 @@ in a warning and left out.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from itertools import combinations
 from math import comb
@@ -24,6 +23,7 @@ from .labels import (
 )
 from .flattened import FlatResult, looks_flattened, read_flattened
 from .model import Cell
+from .nfkc import nfkc
 from .values import clean_raw, parse_number
 
 _TRAILING_DIGITS = re.compile(r"^(.*?\D)(\d+)$", re.S)
@@ -205,7 +205,7 @@ def _run_together(row: Row) -> tuple[list[str], str] | None:
     """(labels with the digits removed, digits) when the last label ends in a number."""
     if not row.labels or any(not s.blank for s in row.region):
         return None
-    last = unicodedata.normalize("NFKC", row.labels[-1]).strip()
+    last = nfkc(row.labels[-1]).strip()
     m = _TRAILING_DIGITS.match(last)
     if not m or len(norm(m.group(1))) < 2:
         return None
@@ -603,7 +603,9 @@ def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> 
         if isinstance(block, Table):
             rows = [_split_row(cells) for cells in block.rows]
         else:
-            if looks_flattened(block):  # (a heading run into its flattened tables too)
+            # (a heading run into its flattened tables too); given the NFKC text it would make,
+            # as its own normalisation is the slow one (parsers.nfkc)
+            if looks_flattened(nfkc(block)):
                 asm.flush()
                 b.flattened(read_flattened(block))
                 ctx = None
