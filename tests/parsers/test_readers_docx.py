@@ -190,6 +190,10 @@ _NESTED = f"<w:tbl><w:tr>{_tc('n1')}{_tc('n2')}</w:tr></w:tbl>"
      f"</w:p></w:tc>{_tc('b')}</w:tr><w:tr>{_tc('c')}</w:tr>", [["out n1 n2 after", "b"], ["c"]]),
     (f"<w:tr>{_tc('a', 'restart')}</w:tr><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/>{_NESTED}"
      f"</w:tc>{_tc('q')}</w:tr>", [["a"], ["q"]]),
+    # A nested table's merges are its own: its continued cell is read, and a cell that opens
+    # with such a table is not a continuation.
+    (f"<w:tr>{_tc('a')}</w:tr><w:tr><w:tc><w:tbl><w:tr>{_tc('n1', '')}{_tc('n2', 'continue')}</w:tr>"
+     f"</w:tbl><w:p/></w:tc>{_tc('z', 'restart')}</w:tr>", [["a"], ["n1 n2", "z"]]),
     # Rows and cells wrapped in content controls are not the table's own: left out as before.
     (f"<w:tr>{_tc('a')}</w:tr><w:sdt><w:sdtContent><w:tr>{_tc('hidden')}</w:tr></w:sdtContent>"
      f"</w:sdt><w:tr>{_tc('c')}</w:tr>", [["a"], ["c"]]),
