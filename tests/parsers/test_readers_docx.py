@@ -208,3 +208,35 @@ def test_table_rows_from_the_xml(rows_xml: str, rows: list[list[str]]) -> None:
 
     document = etree.fromstring(f"<w:document {_W}><w:body><w:tbl>{rows_xml}</w:tbl></w:body></w:document>")
     assert docx_reader._blocks(document) == [Table(rows)]
+
+
+def _style_names(data: bytes, wanted: set[str], scanned: bool) -> dict | None:
+    package = docx_reader._Package(zipfile.ZipFile(io.BytesIO(data)))
+    with package.archive.open(package.styles) as stream:
+        if scanned:
+            return docx_reader._scanned_style_names(stream, wanted)
+        return package._pulled_style_names(stream, wanted)
+
+
+@pytest.mark.parametrize("wanted", [set(), {"Title"}, {"Heading2", "Quote"}, {"Caption", "nowhere"},
+                                    {"TOCHeading", "Heading1", "ListNumber3"}])
+def test_style_names_read_from_the_styles_they_need_as_from_the_whole_part(
+        seed_docx: bytes, wanted: set[str]) -> None:
+    scanned = _style_names(seed_docx, wanted, scanned=True)
+    pulled = _style_names(seed_docx, wanted, scanned=False)
+    assert scanned is not None and scanned[None] == "Normal"
+    assert {k: scanned.get(k) for k in [None, *wanted]} == {k: pulled.get(k) for k in [None, *wanted]}
+
+
+@pytest.mark.parametrize("rewrite", [
+    lambda xml: xml.replace("<w:", "<x:").replace("</w:", "</x:").replace("xmlns:w=", "xmlns:x=")
+    .replace(" w:", " x:"),  # another prefix for the same namespace
+    lambda xml: xml.replace('<w:style w:type="paragraph" w:styleId="Title">',
+                            '<!-- <w:style w:type="paragraph" w:styleId="Title"> -->'
+                            '<w:style w:type="paragraph" w:styleId="Title">'),
+])
+def test_styles_part_written_otherwise_is_pull_parsed(seed_docx: bytes, rewrite) -> None:
+    styles = zipfile.ZipFile(io.BytesIO(seed_docx)).read("word/styles.xml").decode()
+    data = _repacked(seed_docx, {"word/styles.xml": rewrite(styles).encode()})
+    assert _style_names(data, {"Title"}, scanned=True) is None
+    assert read(data).title == read(seed_docx).title is not None
