@@ -386,9 +386,9 @@ def _styled_title(body, package: _Package) -> str | None:
     names = package.style_names({i for i in style_ids if i is not None})
     for paragraph, style_id in zip(paragraphs, style_ids):
         name = names[style_id] if style_id in names else names.get(None, "")
-        text = clean(_paragraph_text(paragraph))
-        if (name.lower().startswith(("title", "heading")) or "标题" in name) and text:
-            return text
+        if name.lower().startswith(("title", "heading")) or "标题" in name:
+            if text := clean(_paragraph_text(paragraph)):
+                return text
     return None
 
 
