@@ -34,6 +34,7 @@ _P, _BODY, _VAL = f"{_W}p", f"{_W}body", f"{_W}val"
 _PPR, _PSTYLE = f"{_W}pPr", f"{_W}pStyle"
 _STYLES_CHUNK = 8192  # bytes of the styles part decompressed and parsed at a time
 _STYLES_SKIP_LIMIT = 65536
+_STYLE_MAX_BYTES = 65536  # of one w:style element cut out by _scanned_style_names (Word's: < 5 KB)
 _STYLE, _TYPE, _NAME, _STYLE_ID, _DEFAULT = (f"{_W}{name}" for name in (
     "style", "type", "name", "styleId", "default"))
 # The styles part as Word writes it, searched as bytes (_scanned_style_names).
@@ -265,7 +266,8 @@ def _scanned_style_names(stream, wanted: set[str]) -> dict[str | None, str] | No
     start tag; the regex finding the tags skips the rest in C (pull-parsing it cost ~14 µs a
     KB). None for a part not written as Word writes it, whose tags a byte search could
     misread: no <w:styles> root declaring the w prefix, a comment, CDATA or DTD, a start tag
-    with unbalanced quotes, a cut-out element that does not parse."""
+    with unbalanced quotes, a cut-out element that does not parse or no end of one within
+    _STYLE_MAX_BYTES (the pull parser reads on in one pass)."""
     keys = [style_id.encode() for style_id in wanted]
     names: dict[str | None, str] = {}
     data, pos, root = b"", 0, None
@@ -283,6 +285,8 @@ def _scanned_style_names(stream, wanted: set[str]) -> dict[str | None, str] | No
             root, pos = match.group(), match.end()
             if _W_DECLARATION not in root:
                 return None
+        if len(data) - pos > _STYLE_MAX_BYTES:  # no element ends: not searched again and again
+            return None
         for start, tag_end, end in _style_spans(data, pos):
             pos = end
             tag = data[start:tag_end]

@@ -240,3 +240,12 @@ def test_styles_part_written_otherwise_is_pull_parsed(seed_docx: bytes, rewrite)
     data = _repacked(seed_docx, {"word/styles.xml": rewrite(styles).encode()})
     assert _style_names(data, {"Title"}, scanned=True) is None
     assert read(data).title == read(seed_docx).title is not None
+
+
+def test_styles_part_with_an_unclosed_style_is_pull_parsed_in_one_pass(seed_docx: bytes) -> None:
+    styles = zipfile.ZipFile(io.BytesIO(seed_docx)).read("word/styles.xml").decode()
+    unclosed = styles.replace("</w:style>", "", 1).replace("</w:styles>", "<w:x/>" * 200_000 + "</w:styles>")
+    data = _repacked(seed_docx, {"word/styles.xml": unclosed.encode()})
+    assert _style_names(data, {"Title"}, scanned=True) is None
+    with pytest.raises(UnreadableInput, match="styles.xml cannot be read"):
+        read(data)
