@@ -13,20 +13,21 @@ from .model import Cell
 from .nfkc import nfkc
 
 _N = r"\s*(\d{1,7})\s*(?:件|个|宗|起)"
-# (pattern, the cells whose sum the figure states)
+# (the word every match holds, pattern, the cells whose sum the figure states)
 _FIGURES = (
-    (re.compile(r"(?:共|累计|全年|本年度?)?(?:收到|受理|新收)[^，。；,;]{0,10}?(?:政府信息公开|依申请公开)?申请" + _N),
+    ("申请", re.compile(r"(?:共|累计|全年|本年度?)?(?:收到|受理|新收)[^，。；,;]{0,10}?(?:政府信息公开|依申请公开)?申请" + _N),
      (("requests", "new_received", "total"),)),
-    (re.compile(r"(?:政府信息公开)?行政复议(?:案件)?(?:共)?" + _N),
+    ("行政复议", re.compile(r"(?:政府信息公开)?行政复议(?:案件)?(?:共)?" + _N),
      (("appeals", "review", "total"),)),
-    (re.compile(r"(?:政府信息公开)?行政诉讼(?:案件)?(?:共)?" + _N),
+    ("行政诉讼", re.compile(r"(?:政府信息公开)?行政诉讼(?:案件)?(?:共)?" + _N),
      (("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_review", "total"))),
-    (re.compile(r"制发(?:行政)?规范性文件" + _N),
+    ("规范性文件", re.compile(r"制发(?:行政)?规范性文件" + _N),
      (("active", "normative_documents", "issued"),)),
 )
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
-# Each figure's pattern holds one of these words: one scan passes over most paragraphs.
-_FIGURE_WORD = re.compile(r"申请|行政复议|行政诉讼|规范性文件")
+# One scan for the words passes over most paragraphs, and a pattern is run on a sentence only
+# when its word is there (the patterns' optional heads are tried at every position).
+_FIGURE_WORD = re.compile("|".join(word for word, _, _ in _FIGURES))
 _MAX_SHOWN = 60
 
 Address = tuple[str, str, str]
@@ -60,6 +61,7 @@ def _stated_figures(paragraphs: list[str]) -> Iterator[tuple[str, int, tuple[Add
         if not _FIGURE_WORD.search(text) or not any(ch.isdigit() for ch in paragraph):
             continue
         for sentence in _SENTENCE.findall(text):
-            for pattern, keys in _FIGURES:
-                for m in pattern.finditer(sentence):
-                    yield sentence, int(m.group(1)), keys
+            for word, pattern, keys in _FIGURES:
+                if word in sentence:
+                    for m in pattern.finditer(sentence):
+                        yield sentence, int(m.group(1)), keys
