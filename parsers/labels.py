@@ -7,10 +7,11 @@ row even when its group label is a typo (seed 003 prints "（五）不予公开"
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+
+from .nfkc import nfkc
 
 _NON_WORD = re.compile(r"[\W_]+")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -38,7 +39,7 @@ def cn_number(s: str) -> int | None:
 @lru_cache(maxsize=8192)
 def norm(label: str) -> str:
     """Compare form: NFKC, no spaces or punctuation, variant characters unified."""
-    s = unicodedata.normalize("NFKC", label)
+    s = nfkc(label)
     return _NON_WORD.sub("", s).translate(_VARIANTS)
 
 
@@ -74,7 +75,7 @@ def parse_label_parts(parts: tuple[str, ...]) -> LabelParts:
     text = gtext = ""
     split_parts: list[str] = []
     for part in parts:
-        s = unicodedata.normalize("NFKC", part).strip()
+        s = nfkc(part).strip()
         # "三、本年度办理结果 （一）予以公开" in one cell (PDF text): one part per marker
         split_parts.extend(_MARKER_GAP.split(s) if " " in s else (s,))
     for s in split_parts:

@@ -3,10 +3,10 @@ contacts, cited websites, region."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from .model import Contacts, Region
+from .nfkc import nfkc
 
 _TITLE_END = re.compile(r"(?:工作)?(?:年度)?报告(?:[（(][^）)]*[)）])?$")
 _TITLE_WORDS = re.compile(r"政府信息公开|信息公开|政务公开")
@@ -110,7 +110,7 @@ def agency_from_title(title: str | None) -> str | None:
     """The publisher named in a title: "宜春市工信局2022年…", "2022年宜春市工信局政府信息公开…"."""
     if not title:
         return None
-    t = unicodedata.normalize("NFKC", title).strip()
+    t = nfkc(title).strip()
     for rx in (_AGENCY_FROM_TITLE, _AGENCY_AFTER_YEAR):
         m = rx.match(t)
         if m:
@@ -144,7 +144,7 @@ def find_year(title: str | None, period: str | None, paragraphs: list[str]) -> i
             return year
     head = paragraphs[:12]
     for p in head:  # the year the report names itself for ("2022年度", "2022年…年度报告")
-        if m := _REPORT_YEAR.search(unicodedata.normalize("NFKC", p)):
+        if m := _REPORT_YEAR.search(nfkc(p)):
             return int(m.group(1) or m.group(2))
     counts: dict[int, int] = {}
     for p in head:
@@ -157,7 +157,7 @@ def find_year(title: str | None, period: str | None, paragraphs: list[str]) -> i
 def year_named(text: str) -> int | None:
     """The first year a title or period names (2022 for '2022年…' and '二〇二二年度…'), or None.
     Shared with the crawler (crawler/recognise.py), which reads link titles the same way."""
-    match = _NAMED_YEAR.search(unicodedata.normalize("NFKC", text))  # full-width digits, Ｏ
+    match = _NAMED_YEAR.search(nfkc(text))  # full-width digits, Ｏ
     if not match:
         return None
     if match.group(1):
@@ -251,7 +251,7 @@ def find_region(*candidates: str | None) -> Region:
     for s in candidates:
         if not s:
             continue
-        prov, city, county = _cpca_region(unicodedata.normalize("NFKC", s))
+        prov, city, county = _cpca_region(nfkc(s))
         if prov or city or county:
             return Region(prov, city, county)
     return Region()

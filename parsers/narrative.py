@@ -7,43 +7,61 @@ shifted row that the arithmetic rules cannot."""
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Iterator
 
 from .model import Cell
+from .nfkc import nfkc
 
 _N = r"\s*(\d{1,7})\s*(?:件|个|宗|起)"
-# (pattern, the cells whose sum the figure states)
+# (the word every match holds, pattern, the cells whose sum the figure states)
 _FIGURES = (
-    (re.compile(r"(?:共|累计|全年|本年度?)?(?:收到|受理|新收)[^，。；,;]{0,10}?(?:政府信息公开|依申请公开)?申请" + _N),
+    ("申请", re.compile(r"(?:共|累计|全年|本年度?)?(?:收到|受理|新收)[^，。；,;]{0,10}?(?:政府信息公开|依申请公开)?申请" + _N),
      (("requests", "new_received", "total"),)),
-    (re.compile(r"(?:政府信息公开)?行政复议(?:案件)?(?:共)?" + _N),
+    ("行政复议", re.compile(r"(?:政府信息公开)?行政复议(?:案件)?(?:共)?" + _N),
      (("appeals", "review", "total"),)),
-    (re.compile(r"(?:政府信息公开)?行政诉讼(?:案件)?(?:共)?" + _N),
+    ("行政诉讼", re.compile(r"(?:政府信息公开)?行政诉讼(?:案件)?(?:共)?" + _N),
      (("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_review", "total"))),
-    (re.compile(r"制发(?:行政)?规范性文件" + _N),
+    ("规范性文件", re.compile(r"制发(?:行政)?规范性文件" + _N),
      (("active", "normative_documents", "issued"),)),
 )
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+# One scan for the words passes over most paragraphs, and a pattern is run on a sentence only
+# when its word is there (the patterns' optional heads are tried at every position).
+_FIGURE_WORD = re.compile("|".join(word for word, _, _ in _FIGURES))
 _MAX_SHOWN = 60
+
+Address = tuple[str, str, str]
 
 
 def narrative_warnings(paragraphs: list[str], cells: list[Cell]) -> list[str]:
     """R10 warnings: each figure the narrative states that differs from its cells."""
+    figures = list(_stated_figures(paragraphs))
+    if not figures:
+        return []
     get = {(c.table, c.row, c.col): c for c in cells}.get
     out: list[str] = []
-    for paragraph in paragraphs:
-        if len(paragraph) < 8 or not any(ch.isdigit() for ch in paragraph):
-            continue
-        for sentence in _SENTENCE.findall(unicodedata.normalize("NFKC", paragraph)):
-            for pattern, keys in _FIGURES:
-                for m in pattern.finditer(sentence):
-                    found = [get(k) for k in keys]
-                    if not all(found):
-                        continue  # a cell not read: nothing to compare
-                    stated = int(m.group(1))
-                    total = sum(c.value or 0 for c in found)
-                    if total != stated:
-                        names = " + ".join(c.key for c in found)
-                        out.append(f"R10 (warning): the narrative states {stated} "
-                                   f"(“{sentence.strip()[:_MAX_SHOWN]}”) but {names} = {total:g}")
+    for sentence, stated, keys in figures:
+        found = [get(k) for k in keys]
+        if not all(found):
+            continue  # a cell not read: nothing to compare
+        total = sum(c.value or 0 for c in found)
+        if total != stated:
+            names = " + ".join(c.key for c in found)
+            out.append(f"R10 (warning): the narrative states {stated} "
+                       f"(“{sentence.strip()[:_MAX_SHOWN]}”) but {names} = {total:g}")
     return out
+
+
+def _stated_figures(paragraphs: list[str]) -> Iterator[tuple[str, int, tuple[Address, ...]]]:
+    """(sentence, the figure it states, the cells the figure restates), in text order."""
+    for paragraph in paragraphs:
+        if len(paragraph) < 8:
+            continue
+        text = nfkc(paragraph)
+        if not _FIGURE_WORD.search(text) or not any(ch.isdigit() for ch in paragraph):
+            continue
+        for sentence in _SENTENCE.findall(text):
+            for word, pattern, keys in _FIGURES:
+                if word in sentence:
+                    for m in pattern.finditer(sentence):
+                        yield sentence, int(m.group(1)), keys

@@ -9,10 +9,10 @@ sections (四、…收费及减免情况); those end the previous section withou
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .document import Document, Table
 from .model import SECTION_KEYS
+from .nfkc import nfkc
 
 _HEADING = re.compile(
     r"^\s*(?:第\s*(?P<ord>[一二三四五六七八九十]{1,2})\s*部分|(?P<cn>[一二三四五六七八九十]{1,2})|(?P<num>\d{1,2}))"
@@ -34,7 +34,7 @@ def heading_key(paragraph: str) -> tuple[str | None, int | None]:
     """(section key or "" for an unknown numbered heading, its number) or (None, None)."""
     if len(paragraph) > 60:
         return None, None
-    s = unicodedata.normalize("NFKC", paragraph)
+    s = nfkc(paragraph)
     if s[:1] == "#":  # markdown pasted into a page
         s = s.lstrip("# ")
     m = _HEADING.match(s)

@@ -9,10 +9,11 @@ in a warning and left out.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from math import comb
+from operator import attrgetter
 from typing import Callable
 
 from .document import Document, Table
@@ -24,6 +25,7 @@ from .labels import (
 )
 from .flattened import FlatResult, looks_flattened, read_flattened
 from .model import Cell
+from .nfkc import nfkc
 from .values import clean_raw, parse_number
 
 _TRAILING_DIGITS = re.compile(r"^(.*?\D)(\d+)$", re.S)
@@ -40,6 +42,11 @@ class Slot:
 
 
 _BLANK = Slot("", None, True)
+_IS_BLANK = attrgetter("blank")
+
+
+def _has_numbers(region: list[Slot]) -> bool:
+    return not all(map(_IS_BLANK, region))  # (map and attrgetter: no Python frame per slot)
 
 
 @dataclass(slots=True)
@@ -203,9 +210,9 @@ def split_run_together(digits: str, ncols: int, constraint: Constraint | None) -
 
 def _run_together(row: Row) -> tuple[list[str], str] | None:
     """(labels with the digits removed, digits) when the last label ends in a number."""
-    if not row.labels or any(not s.blank for s in row.region):
+    if not row.labels or _has_numbers(row.region):
         return None
-    last = unicodedata.normalize("NFKC", row.labels[-1]).strip()
+    last = nfkc(row.labels[-1]).strip()
     m = _TRAILING_DIGITS.match(last)
     if not m or len(norm(m.group(1))) < 2:
         return None
@@ -222,9 +229,18 @@ _CTX_WORDS = (
 
 
 def _row_context(row: Row) -> str | None:
-    if not row.labels:
-        return None
-    joined = "".join(row.labels)
+    return _labels_context("".join(row.labels)) if row.labels else None
+
+
+# Cached on a row's labels: the official ones repeat in every report.
+@lru_cache(maxsize=4096)
+def _is_request_header(labels: tuple[str, ...]) -> bool:
+    normalised = [norm(lb) for lb in labels]
+    return not REQUEST_HEADER_WORDS.isdisjoint(normalised) or any("勾稽" in w for w in normalised)
+
+
+@lru_cache(maxsize=4096)
+def _labels_context(joined: str) -> str | None:
     for ctx, words in _CTX_WORDS:
         for w in words:
             if w in joined:
@@ -305,7 +321,7 @@ class _Builder:
             self.res.found.add("active")
             return
         if not row.labels:
-            if any(not s.blank for s in row.region):
+            if _has_numbers(row.region):
                 self.warn(f"active: numbers without a label ({row.name()}); not read")
             return
         key, conf = match_active_row(norm(row.labels[-1]))
@@ -348,16 +364,15 @@ class _Builder:
     def requests(self, row: Row) -> None:
         self.res.found.add("requests")
         if not row.labels:
-            if any(not s.blank for s in row.region):
+            if _has_numbers(row.region):
                 self.warn(f"requests: numbers without a label ({row.name()}); not read")
             return
-        nl = [norm(lb) for lb in row.labels]
-        if not REQUEST_HEADER_WORDS.isdisjoint(nl) or any("勾稽" in w for w in nl):
-            return  # header rows
+        if _is_request_header(tuple(row.labels)):
+            return
         rt = _run_together(row)
         labels = rt[0] if rt else row.labels
         parts = parse_label_parts(tuple(labels))
-        if rt is None and not any(not s.blank for s in row.region) and len(row.region) < len(REQUEST_COLS):
+        if rt is None and not _has_numbers(row.region) and len(row.region) < len(REQUEST_COLS):
             # a label-only row: it opens a group ("（三）不予公开" printed on its own), or it is
             # the row the table expects next printed with no numbers at all (blank cells lost)
             if parts.group is not None:
@@ -410,7 +425,7 @@ class _Builder:
     # -- appeals --------------------------------------------------------------------------
     def appeals(self, row: Row) -> None:
         self.res.found.add("appeals")
-        has_numbers = any(not s.blank for s in row.region)
+        has_numbers = _has_numbers(row.region)
         key = None
         if row.labels:
             nl = [norm(lb) for lb in row.labels]
@@ -529,7 +544,7 @@ class _Assembler:
         p = self.pending
         if p is not None and ctx == self.ctx:
             if not row.labels:
-                if p.labels and all(x.blank for x in p.region) and all(x.blank for x in row.region) \
+                if p.labels and not _has_numbers(p.region) and not _has_numbers(row.region) \
                         and len(row.region) >= 5 and all(_label_kind(lb) != "fragment" for lb in p.labels):
                     # a row of blank cells under a header row is a data row of its own (an
                     # appeals table printed with no number at all), not the header's cells
@@ -542,7 +557,7 @@ class _Assembler:
                 self.flush()  # the row is complete: these numbers are something else
                 self.pending, self.ctx = Row([], list(row.region), row.source), ctx
                 return
-            if p.labels and p.region and all(s.blank for s in row.region) \
+            if p.labels and p.region and not _has_numbers(row.region) \
                     and all(_label_kind(lb) == "fragment" for lb in row.labels):
                 # the rest of a data row's wrapped label cells, printed as a row of its own
                 # (a PDF table row taller than its numbers): joined cell by cell
@@ -551,7 +566,7 @@ class _Assembler:
                 else:
                     p.labels = p.labels[:-1] + [p.labels[-1] + "".join(row.labels)]
                 return
-            if not any(not s.blank for s in p.region) and p.labels and len(p.region) < self.capacity(ctx):
+            if not _has_numbers(p.region) and p.labels and len(p.region) < self.capacity(ctx):
                 kind = _label_kind(row.labels[0])
                 if kind == "header":
                     p.labels = p.labels + row.labels
@@ -603,7 +618,9 @@ def extract_tables(doc: Document, heading_ctx: dict[int, str] | None = None) -> 
         if isinstance(block, Table):
             rows = [_split_row(cells) for cells in block.rows]
         else:
-            if looks_flattened(block):  # (a heading run into its flattened tables too)
+            # (a heading run into its flattened tables too); given the NFKC text it would make,
+            # as its own normalisation is the slow one (parsers.nfkc)
+            if looks_flattened(nfkc(block)):
                 asm.flush()
                 b.flattened(read_flattened(block))
                 ctx = None

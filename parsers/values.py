@@ -8,8 +8,9 @@ normalised; amounts are converted to the unit of their column. A 0 is never inve
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
+
+from .nfkc import nfkc
 
 Number = int | float
 
@@ -58,7 +59,7 @@ def parse_number(raw: str, unit: str | None = None) -> tuple[bool, Number | None
         return True, None
     if s.isdigit() and s.isascii():  # the hot path: a plain count
         return True, int(s)
-    s = unicodedata.normalize("NFKC", s).strip()
+    s = nfkc(s).strip()
     if s in _BLANKS:
         return True, None
     s = s.replace("，", ",").replace(" ", "")
@@ -88,4 +89,4 @@ def is_value_like(cleaned: str) -> bool:
 
 def is_blank(cleaned: str) -> bool:
     s = cleaned.strip(_SPACE_CHARS)
-    return s in _BLANKS or unicodedata.normalize("NFKC", s).strip() in _BLANKS
+    return s in _BLANKS or nfkc(s).strip() in _BLANKS

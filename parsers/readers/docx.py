@@ -34,15 +34,25 @@ _P, _BODY, _VAL = f"{_W}p", f"{_W}body", f"{_W}val"
 _PPR, _PSTYLE = f"{_W}pPr", f"{_W}pStyle"
 _STYLES_CHUNK = 8192  # bytes of the styles part decompressed and parsed at a time
 _STYLES_SKIP_LIMIT = 65536
+_STYLE_MAX_BYTES = 65536  # of one w:style element cut out by _scanned_style_names (Word's: < 5 KB)
 _STYLE, _TYPE, _NAME, _STYLE_ID, _DEFAULT = (f"{_W}{name}" for name in (
     "style", "type", "name", "styleId", "default"))
+# The styles part as Word writes it, searched as bytes (_scanned_style_names).
+_STYLES_ROOT = re.compile(rb"<w:styles\s[^>]*>")
+_W_DECLARATION = f'xmlns:w="{_W[1:-1]}"'.encode()
+_STYLE_TAG = re.compile(rb"<w:style[\s/>]")
+_STYLE_END = b"</w:style>"
 _NAMESPACES = {"w": _W[1:-1], "dc": "http://purl.org/dc/elements/1.1/",
                "r": "http://schemas.openxmlformats.org/package/2006/relationships"}
 # Private-use characters mark boundaries in the text the stylesheet writes; any already in
 # the document are removed first (from its UTF-8 bytes, before parsing).
-_BREAK, _CELL_END, _ROW_END, _TABLE_START, _TABLE_END = _MARKS = "\ue000\ue001\ue002\ue003\ue004"
-# Their UTF-8 bytes: EE 80 80-84 (one regex pass; five substring scans took 0.1 ms a document).
-_MARK_BYTES = re.compile(b"\xee\x80[\x80-\x84]")
+_BREAK, _CELL_END, _ROW_END, _TABLE_START, _TABLE_END, _CONTINUED = _MARKS = (
+    "\ue000\ue001\ue002\ue003\ue004\ue005")
+# Their UTF-8 bytes: EE 80 80-85 (one regex pass; six substring scans took 0.1 ms a document).
+_MARK_BYTES = re.compile(b"\xee\x80[\x80-\x85]")
+# A cell a vertical merge continues: _CONTINUED where a cell starts, through its _CELL_END.
+_CONTINUED_CELL = re.compile(
+    f"{_CONTINUED}(?<=[{_CELL_END}{_ROW_END}{_TABLE_START}]{_CONTINUED})[^{_CELL_END}]*{_CELL_END}")
 
 
 def _marked_text_xslt() -> etree.XSLT:
@@ -50,16 +60,19 @@ def _marked_text_xslt() -> etree.XSLT:
     ended by _CELL_END and rows by _ROW_END, _TABLE_END; content controls (w:sdt) give their
     content. Text is w:t's, tracked insertions included and deletions left out (w:delText,
     and the origin of moved text: w:moveFrom); tabs and breaks are spaces. A table's own rows
-    and cells only (ones wrapped in a content control are not read), and the cells a vertical
-    merge continues (w:vMerge without val="restart") are left out: a merged cell appears once.
-    Inside a cell, every paragraph (a nested table's too) starts with a space."""
+    and cells only (ones wrapped in a content control are not read). A cell a vertical merge
+    continues (w:vMerge without val="restart") starts with _CONTINUED, and _blocks leaves it
+    out: a merged cell appears once. (Marking it costs a template on the w:vMerge elements
+    only; a match pattern testing every w:tc for one took a third of the transform.) Inside a
+    cell, every paragraph (a nested table's too) starts with a space; nested tables are read
+    in their own mode, so their merges never mark the cell holding them."""
     def mark(character: str) -> str:
         return f"&#x{ord(character):X};"
 
     text_rules = "".join(f"""
 <xsl:template match="w:t" mode="{mode}"><xsl:value-of select="."/></xsl:template>
 <xsl:template match="w:tab|w:br|w:cr" mode="{mode}"><xsl:text> </xsl:text></xsl:template>
-<xsl:template match="w:moveFrom|text()" mode="{mode}"/>""" for mode in ("paragraph", "cell"))
+<xsl:template match="w:moveFrom|text()" mode="{mode}"/>""" for mode in ("paragraph", "cell", "nested"))
     return etree.XSLT(etree.XML(f"""\
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:w="{_W[1:-1]}">
 <xsl:output method="text" encoding="UTF-8"/>
@@ -70,8 +83,11 @@ def _marked_text_xslt() -> etree.XSLT:
 <xsl:template match="*"/>
 <xsl:template match="w:tr" mode="row"><xsl:apply-templates select="w:tc" mode="row"/>{mark(_ROW_END)}</xsl:template>
 <xsl:template match="w:tc" mode="row"><xsl:apply-templates mode="cell"/>{mark(_CELL_END)}</xsl:template>
-<xsl:template match="w:tc[w:tcPr[1]/w:vMerge[1][not(@w:val='restart')]]" mode="row"/>
+<xsl:template match="w:vMerge" mode="cell">{mark(_CONTINUED)}</xsl:template>
+<xsl:template match="w:vMerge[@w:val='restart']" mode="cell"/>
+<xsl:template match="w:tbl" mode="cell"><xsl:apply-templates mode="nested"/></xsl:template>
 <xsl:template match="w:p" mode="cell"><xsl:text> </xsl:text><xsl:apply-templates mode="cell"/></xsl:template>
+<xsl:template match="w:p" mode="nested"><xsl:text> </xsl:text><xsl:apply-templates mode="nested"/></xsl:template>
 {text_rules}
 </xsl:stylesheet>"""))
 
@@ -143,40 +159,39 @@ class _Package:
     def style_names(self, wanted: set[str]) -> dict[str | None, str]:
         """Names of the wanted paragraph style ids; None -> the default paragraph style's name.
 
-        The styles part is parsed as a stream, decompressed as it goes, and left as soon as
-        the wanted styles are found: the paragraph styles come first, and the table styles
-        after them make up most of the part (350 KB in python-docx's template; a full parse
-        costs five times the whole document's)."""
+        The styles part is decompressed as it is read and left as soon as the wanted styles
+        are found: the paragraph styles come first, and the table styles after them make up
+        most of the part (350 KB in python-docx's template; a full parse costs five times the
+        whole document's). Of a part written as Word writes it, only the w:style elements
+        that may be wanted are parsed (_scanned_style_names); any other is pull-parsed."""
         if not self.styles:
             return {}
         if self.styles not in self.names:
             raise UnreadableInput(f"docx: broken package, missing part '{self.styles}'")
-        names: dict[str | None, str] = {}
-        parser = etree.XMLPullParser(events=("end",), tag=_STYLE, resolve_entities=False,
-                                     no_network=True)
         try:
             with self.archive.open(self.styles) as stream:
-                for chunk in _from_first_style(stream):
-                    parser.feed(chunk)
-                    for _, style in parser.read_events():
-                        if not names and style.getroottree().docinfo.doctype:
-                            raise UnreadableInput(f"docx: {self.styles} declares a DTD "
-                                                  "(refused: XML entity attack)")
-                        self._name_style(style, names)
-                    if None in names and wanted <= names.keys():
-                        break
+                names = _scanned_style_names(stream, wanted)
+            if names is None:
+                with self.archive.open(self.styles) as stream:
+                    names = self._pulled_style_names(stream, wanted)
         except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise UnreadableInput(f"docx: {self.styles} cannot be read ({exc})") from None
         return names
 
-    @staticmethod
-    def _name_style(style, names: dict[str | None, str]) -> None:
-        if style.get(_TYPE) != "paragraph":
-            return
-        name = style.find(_NAME)
-        names[style.get(_STYLE_ID)] = name.get(_VAL, "") if name is not None else ""
-        if style.get(_DEFAULT) in ("1", "true", "on"):
-            names.setdefault(None, names[style.get(_STYLE_ID)])
+    def _pulled_style_names(self, stream, wanted: set[str]) -> dict[str | None, str]:
+        names: dict[str | None, str] = {}
+        parser = etree.XMLPullParser(events=("end",), tag=_STYLE, resolve_entities=False,
+                                     no_network=True)
+        for chunk in _from_first_style(stream):
+            parser.feed(chunk)
+            for _, style in parser.read_events():
+                if not names and style.getroottree().docinfo.doctype:
+                    raise UnreadableInput(f"docx: {self.styles} declares a DTD "
+                                          "(refused: XML entity attack)")
+                _name_style(style, names)
+            if None in names and wanted <= names.keys():
+                break
+        return names
 
     def _targets(self, folder: str, rels: str) -> dict[str, str]:
         """Relationship type (its last path segments) -> part name, for one .rels part."""
@@ -235,6 +250,78 @@ def _check_entries(archive: zipfile.ZipFile) -> None:
                               "docx: ZIP archive is not a Word document (no word/document.xml)")
 
 
+def _name_style(style, names: dict[str | None, str]) -> None:
+    if style.get(_TYPE) != "paragraph":
+        return
+    name = style.find(_NAME)
+    names[style.get(_STYLE_ID)] = name.get(_VAL, "") if name is not None else ""
+    if style.get(_DEFAULT) in ("1", "true", "on"):
+        names.setdefault(None, names[style.get(_STYLE_ID)])
+
+
+def _scanned_style_names(stream, wanted: set[str]) -> dict[str | None, str] | None:
+    """The names _pulled_style_names gives, parsing only the w:style elements whose start tag
+    may be the default or a wanted paragraph style (it names "paragraph", and "default", a
+    wanted id or an escaped character), each cut out by its tags and parsed under the root's
+    start tag; the regex finding the tags skips the rest in C (pull-parsing it cost ~14 µs a
+    KB). None for a part not written as Word writes it, whose tags a byte search could
+    misread: no <w:styles> root declaring the w prefix, a comment, CDATA or DTD, a start tag
+    with unbalanced quotes, a cut-out element that does not parse or no end of one within
+    _STYLE_MAX_BYTES (the pull parser reads on in one pass)."""
+    keys = [style_id.encode() for style_id in wanted]
+    names: dict[str | None, str] = {}
+    data, pos, root = b"", 0, None
+    while chunk := stream.read(_STYLES_CHUNK):
+        if b"<!" in data[-1:] + chunk:
+            return None
+        data = data[pos:] + chunk
+        pos = 0
+        if root is None:
+            match = _STYLES_ROOT.search(data)
+            if match is None:
+                if len(data) > _STYLES_SKIP_LIMIT:
+                    return None
+                continue
+            root, pos = match.group(), match.end()
+            if _W_DECLARATION not in root:
+                return None
+        if len(data) - pos > _STYLE_MAX_BYTES:  # no element ends: not searched again and again
+            return None
+        for start, tag_end, end in _style_spans(data, pos):
+            pos = end
+            tag = data[start:tag_end]
+            if tag.count(b'"') % 2 or tag.count(b"'") % 2:
+                return None
+            if b"paragraph" not in tag or not (
+                    b"default" in tag or b"&" in tag or any(key in tag for key in keys)):
+                continue
+            try:
+                style = etree.fromstring(root + data[start:end] + b"</w:styles>", _PARSER)[0]
+            except etree.XMLSyntaxError:
+                return None
+            _name_style(style, names)
+            if None in names and wanted <= names.keys():
+                return names
+    return names if root is not None else None
+
+
+def _style_spans(data: bytes, pos: int) -> Iterator[tuple[int, int, int]]:
+    """(start, start tag's end, end) of each whole w:style element in data from pos."""
+    while match := _STYLE_TAG.search(data, pos):
+        tag_end = data.find(b">", match.start()) + 1
+        if not tag_end:
+            return
+        if data[tag_end - 2:tag_end - 1] == b"/":
+            end = tag_end
+        else:
+            close = data.find(_STYLE_END, tag_end)
+            if close < 0:
+                return
+            end = close + len(_STYLE_END)
+        yield match.start(), tag_end, end
+        pos = end
+
+
 def _from_first_style(stream) -> Iterator[bytes]:
     """The styles part's bytes in chunks, less what lies between its root's start tag and the
     first w:style (the document defaults and the latent-style table, two thirds of what comes
@@ -266,7 +353,11 @@ def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 def _blocks(document) -> list[Block]:
     """The body as text with boundary marks (one XSLT pass, in C), whitespace cleaned in one
     pass, split back into paragraphs and tables."""
-    text = clean_marked(str(_AS_MARKED_TEXT(document.getroottree())))
+    text = str(_AS_MARKED_TEXT(document.getroottree()))
+    if _CONTINUED in text:
+        # a w:vMerge not first in its cell (out of schema order) marks nothing: its mark goes
+        text = _CONTINUED_CELL.sub("", text).replace(_CONTINUED, "")
+    text = clean_marked(text)
     blocks: list[Block] = []
     for index, part in enumerate(text.split(_TABLE_START)):
         if index:
@@ -299,9 +390,9 @@ def _styled_title(body, package: _Package) -> str | None:
     names = package.style_names({i for i in style_ids if i is not None})
     for paragraph, style_id in zip(paragraphs, style_ids):
         name = names[style_id] if style_id in names else names.get(None, "")
-        text = clean(_paragraph_text(paragraph))
-        if (name.lower().startswith(("title", "heading")) or "标题" in name) and text:
-            return text
+        if name.lower().startswith(("title", "heading")) or "标题" in name:
+            if text := clean(_paragraph_text(paragraph)):
+                return text
     return None
 
 

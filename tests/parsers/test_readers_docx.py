@@ -190,6 +190,10 @@ _NESTED = f"<w:tbl><w:tr>{_tc('n1')}{_tc('n2')}</w:tr></w:tbl>"
      f"</w:p></w:tc>{_tc('b')}</w:tr><w:tr>{_tc('c')}</w:tr>", [["out n1 n2 after", "b"], ["c"]]),
     (f"<w:tr>{_tc('a', 'restart')}</w:tr><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/>{_NESTED}"
      f"</w:tc>{_tc('q')}</w:tr>", [["a"], ["q"]]),
+    # A nested table's merges are its own: its continued cell is read, and a cell that opens
+    # with such a table is not a continuation.
+    (f"<w:tr>{_tc('a')}</w:tr><w:tr><w:tc><w:tbl><w:tr>{_tc('n1', '')}{_tc('n2', 'continue')}</w:tr>"
+     f"</w:tbl><w:p/></w:tc>{_tc('z', 'restart')}</w:tr>", [["a"], ["n1 n2", "z"]]),
     # Rows and cells wrapped in content controls are not the table's own: left out as before.
     (f"<w:tr>{_tc('a')}</w:tr><w:sdt><w:sdtContent><w:tr>{_tc('hidden')}</w:tr></w:sdtContent>"
      f"</w:sdt><w:tr>{_tc('c')}</w:tr>", [["a"], ["c"]]),
@@ -204,3 +208,44 @@ def test_table_rows_from_the_xml(rows_xml: str, rows: list[list[str]]) -> None:
 
     document = etree.fromstring(f"<w:document {_W}><w:body><w:tbl>{rows_xml}</w:tbl></w:body></w:document>")
     assert docx_reader._blocks(document) == [Table(rows)]
+
+
+def _style_names(data: bytes, wanted: set[str], scanned: bool) -> dict | None:
+    package = docx_reader._Package(zipfile.ZipFile(io.BytesIO(data)))
+    with package.archive.open(package.styles) as stream:
+        if scanned:
+            return docx_reader._scanned_style_names(stream, wanted)
+        return package._pulled_style_names(stream, wanted)
+
+
+@pytest.mark.parametrize("wanted", [set(), {"Title"}, {"Heading2", "Quote"}, {"Caption", "nowhere"},
+                                    {"TOCHeading", "Heading1", "ListNumber3"}])
+def test_style_names_read_from_the_styles_they_need_as_from_the_whole_part(
+        seed_docx: bytes, wanted: set[str]) -> None:
+    scanned = _style_names(seed_docx, wanted, scanned=True)
+    pulled = _style_names(seed_docx, wanted, scanned=False)
+    assert scanned is not None and scanned[None] == "Normal"
+    assert {k: scanned.get(k) for k in [None, *wanted]} == {k: pulled.get(k) for k in [None, *wanted]}
+
+
+@pytest.mark.parametrize("rewrite", [
+    lambda xml: xml.replace("<w:", "<x:").replace("</w:", "</x:").replace("xmlns:w=", "xmlns:x=")
+    .replace(" w:", " x:"),  # another prefix for the same namespace
+    lambda xml: xml.replace('<w:style w:type="paragraph" w:styleId="Title">',
+                            '<!-- <w:style w:type="paragraph" w:styleId="Title"> -->'
+                            '<w:style w:type="paragraph" w:styleId="Title">'),
+])
+def test_styles_part_written_otherwise_is_pull_parsed(seed_docx: bytes, rewrite) -> None:
+    styles = zipfile.ZipFile(io.BytesIO(seed_docx)).read("word/styles.xml").decode()
+    data = _repacked(seed_docx, {"word/styles.xml": rewrite(styles).encode()})
+    assert _style_names(data, {"Title"}, scanned=True) is None
+    assert read(data).title == read(seed_docx).title is not None
+
+
+def test_styles_part_with_an_unclosed_style_is_pull_parsed_in_one_pass(seed_docx: bytes) -> None:
+    styles = zipfile.ZipFile(io.BytesIO(seed_docx)).read("word/styles.xml").decode()
+    unclosed = styles.replace("</w:style>", "", 1).replace("</w:styles>", "<w:x/>" * 200_000 + "</w:styles>")
+    data = _repacked(seed_docx, {"word/styles.xml": unclosed.encode()})
+    assert _style_names(data, {"Title"}, scanned=True) is None
+    with pytest.raises(UnreadableInput, match="styles.xml cannot be read"):
+        read(data)
