@@ -22,6 +22,7 @@ from ..errors import NeedsOCR, UnreadableInput
 from . import pdf_pdfium
 from .pdf_layout import FoundTable, TextLine, page_layout
 from .pdf_pdfium import PdfiumError
+from .pdf_tounicode import with_tounicode_maps
 from .textnorm import clean, collapse, document_title, publish_date_in
 
 MAX_PAGES = 200
@@ -90,18 +91,37 @@ def _read(data: bytes) -> tuple[str | None, int, list[_Line | _TablePart], int]:
         with closing(pdf_pdfium.pages(document)) as read_pages:
             for page in read_pages:
                 pages.append(page)
-                if page.unmapped_chars:  # the rest is read by pdfminer: no use reading it here
+                if page.unmapped_chars:  # read again below, the fonts given maps
                     break
         title = pdf_pdfium.title(document)
     finally:
         document.close()
-    unreadable = 0
     if pages and pages[-1].unmapped_chars:
-        from . import pdf_plumber  # pdfminer: only for fonts PDFium cannot map to Unicode
+        pages = _read_with_maps(data)
+    if pages is None:
+        from . import pdf_plumber  # pdfminer: only for fonts with programs not read here
         layouts, unreadable = pdf_plumber.layouts(data)
     else:
         layouts = [(page.number, page.height, *page_layout(page.chars, page.edges)) for page in pages]
+        unreadable = sum(page.left_out for page in pages)
     return title, page_count, _flow([_page_items(*layout) for layout in layouts]), unreadable
+
+
+def _read_with_maps(data: bytes) -> list[pdf_pdfium.Page] | None:
+    """Every page of the file with ToUnicode maps added from the fonts' programs; characters
+    of fonts with no program are left out (counted). None when a font without Unicode has a
+    program that was not read: pdfminer reads the file then."""
+    try:
+        document = pdf_pdfium.open_document(with_tounicode_maps(data) or data)
+    except PdfiumError:
+        return None
+    try:
+        with closing(pdf_pdfium.pages(document, pdf_pdfium.FontCheck())) as read_pages:
+            return list(read_pages)
+    except pdf_pdfium.Unmappable:
+        return None
+    finally:
+        document.close()
 
 
 def _text_chars(flow: list[_Line | _TablePart]) -> int:

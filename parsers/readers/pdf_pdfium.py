@@ -15,7 +15,7 @@ import ctypes
 import struct
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -70,6 +70,7 @@ class Page:
     chars: list[Char]
     edges: list[Edge]
     unmapped_chars: int  # characters whose font gives no Unicode (no ToUnicode map)
+    left_out: int = 0  # read with FontCheck: characters of fonts without a program, left out
 
 
 def open_document(data: bytes) -> pdfium.PdfDocument:
@@ -84,30 +85,38 @@ def title(document: pdfium.PdfDocument) -> str | None:
     return document.get_metadata_dict().get("Title") or None
 
 
-def pages(document: pdfium.PdfDocument) -> Iterator[Page]:
+def pages(document: pdfium.PdfDocument, fonts: FontCheck | None = None) -> Iterator[Page]:
+    """Each page's characters and edges. With `fonts`, the characters of fonts that give no
+    Unicode and have no program are left out (counted), and Unmappable is raised for those
+    that have one."""
     for index in range(len(document)):
         page = document[index]
         try:
-            yield _read_page(page, index + 1)
+            yield _read_page(page, index + 1, fonts)
         finally:
             page.close()
 
 
-def _read_page(page: pdfium.PdfPage, number: int) -> Page:
+def _read_page(page: pdfium.PdfPage, number: int, fonts: FontCheck | None) -> Page:
     left, bottom, _, top = page.get_mediabox()
     height = top - bottom
     text_page = raw.FPDFText_LoadPage(page.raw)
+    left_out = 0
     try:
-        chars, unmapped = _chars(text_page, left, top)
+        chars, unmapped = _chars(text_page, left, top, fonts)
+        if fonts is not None:
+            chars, left_out = fonts.readable(text_page, chars)
     finally:
         raw.FPDFText_ClosePage(text_page)
     edges: list[Edge] = []
     _collect_edges(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
                    (1.0, 0.0, 0.0, 1.0, -left, -bottom), height, edges, 0)
-    return Page(number, height, chars, edges, unmapped)
+    return Page(number, height, chars, edges, unmapped, left_out)
 
 
-def _chars(text_page, left: float, top: float) -> tuple[list[Char], int]:
+def _chars(text_page, left: float, top: float,
+           fonts: FontCheck | None = None) -> tuple[list[Char], int]:
+    """The printed characters; with `fonts`, each one's text-page index is kept (FontCheck)."""
     count = raw.FPDFText_CountChars(text_page)
     codes = _codes(text_page, count)
     box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
@@ -123,6 +132,8 @@ def _chars(text_page, left: float, top: float) -> tuple[list[Char], int]:
             continue
         if map_error(text_page, index) == 1:
             unmapped += 1
+        if fonts is not None:
+            fonts.indexes.append(index)
         loose_box(text_page, index, box)
         get_origin(text_page, index, origin_x, origin_y)  # the box's left is the glyph's, less exact
         get_matrix(text_page, index, matrix)
@@ -280,3 +291,46 @@ def _is_rectangle(points: list[tuple[float, float]]) -> bool:
     (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = points
     return last == points[0] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
                                   or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0))
+
+
+class Unmappable(Exception):
+    """A font that gives no Unicode has a program that was not read (parsers/readers/pdf.py
+    falls back to pdfminer)."""
+
+
+@dataclass
+class FontCheck:
+    """One document's fonts that give PDFium no Unicode, once their embedded TrueType programs
+    were given ToUnicode maps (pdf_tounicode): what remains has no program to map (a Type 3
+    font drawn with procedures, a font not embedded), or one that was not read (CFF, simple
+    TrueType). The first are left out whole, their unflagged characters too (PDFium read those
+    through an encoding the font was not given for text: a browser's bold Type 3 title came out
+    as "e" and "V"); the second raise Unmappable, and so does a font taken as text on an earlier
+    page and found without Unicode later."""
+    indexes: list[int] = field(default_factory=list)  # of the page's characters, by _chars
+    without_program: set[int] = field(default_factory=set)
+    read_as_text: set[int] = field(default_factory=set)
+
+    def readable(self, text_page, chars: list[Char]) -> tuple[list[Char], int]:
+        indexes, self.indexes = self.indexes, []
+        keys = [self._font(text_page, index) for index in indexes]
+        for index, key in zip(indexes, keys):
+            if key not in self.without_program and raw.FPDFText_HasUnicodeMapError(text_page, index) == 1:
+                if key in self.read_as_text or _has_program(text_page, index):
+                    raise Unmappable("a font without Unicode has a program that was not read")
+                self.without_program.add(key)
+        kept = [char for char, key in zip(chars, keys) if key not in self.without_program]
+        self.read_as_text.update(key for key in keys if key not in self.without_program)
+        return kept, len(chars) - len(kept)
+
+    @staticmethod
+    def _font(text_page, index: int) -> int:
+        return ctypes.cast(raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(text_page, index)),
+                           ctypes.c_void_p).value or 0
+
+
+def _has_program(text_page, index: int) -> bool:
+    font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(text_page, index))
+    size = ctypes.c_size_t()
+    return bool(raw.FPDFFont_GetIsEmbedded(font) and raw.FPDFFont_GetFontData(font, None, 0, size)
+                and size.value)

@@ -1,0 +1,163 @@
+"""ToUnicode maps, made from the embedded font programs, for the CID fonts that lack them.
+
+A PDF printed by a browser with its ToUnicode maps stripped, or from a producer that never
+wrote them, leaves PDFium with glyph numbers for the text. The text is still there: an
+Identity-H TrueType CID font's code is its CID, the CID names a glyph (CIDToGIDMap, identity
+by default), and the embedded font program's own cmap gives the glyph's character — what
+poppler and pdfminer read. Feeding PDFium the codes' characters after the fact is not safe:
+its text page runs unmapped codes through its right-to-left handling as if they were text,
+so a code in a Hebrew or Arabic range comes back mirrored or decomposed (docs/parsers.md).
+So the map is given to PDFium instead: each such font gets a ToUnicode CMap, appended to the
+file as an incremental update (the new map and the font dictionary that names it, a
+cross-reference section, a trailer pointing back at the original one), and PDFium reads the
+updated bytes as any file with maps. qpdf (pikepdf) reads the objects; it can only write a
+whole new file (12-13 ms for a 340 KB print, pdftotext's whole read is ~18 ms), so the few
+update bytes are written here.
+"""
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+import pikepdf
+
+from .pdf_font_cmap import FontError, glyph_chars
+
+_MAX_DEPTH = 8  # pages tree and form XObjects inside forms
+_BFCHAR_BLOCK = 100  # entries a beginbfchar block may hold
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+_CMAP_HEAD = (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+              b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+              b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+              b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
+_CMAP_TAIL = b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+
+
+def with_tounicode_maps(data: bytes) -> bytes | None:
+    """The PDF with a ToUnicode map for each Identity-H TrueType CID font that has none;
+    None when no font could be given one (or the file is beyond qpdf and this module)."""
+    match = _STARTXREF.search(data[-64:])
+    if match is None:
+        return None
+    try:
+        with pikepdf.open(BytesIO(data)) as pdf:
+            if pdf.get_warnings():  # qpdf repaired the file: its object numbers are not sure
+                return None
+            updates = [(font, cmap) for font in _fonts_without_map(pdf)
+                       if (cmap := _tounicode(font)) is not None]
+            return _updated(data, pdf, updates, int(match.group(1))) if updates else None
+    except (pikepdf.PdfError, FontError, ValueError, TypeError, AttributeError, KeyError):
+        return None
+
+
+def _fonts_without_map(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Indirect Type0 font dictionaries without /ToUnicode, on the pages and in the forms they
+    draw (each once)."""
+    found: dict[tuple[int, int], pikepdf.Dictionary] = {}
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        _visit(_resources(page.obj), found, seen, 0)
+    return list(found.values())
+
+
+def _resources(page: pikepdf.Dictionary) -> pikepdf.Dictionary | None:
+    node = page
+    for _ in range(_MAX_DEPTH * 4):  # /Resources may be inherited from the pages tree
+        resources = node.get("/Resources")
+        if resources is not None or node.get("/Parent") is None:
+            return resources
+        node = node.Parent
+    return None
+
+
+def _visit(resources, found: dict, seen: set, depth: int) -> None:
+    if not isinstance(resources, pikepdf.Dictionary) or depth > _MAX_DEPTH:
+        return
+    fonts = resources.get("/Font")
+    if isinstance(fonts, pikepdf.Dictionary):
+        for font in fonts.values():
+            if (font.is_indirect and isinstance(font, pikepdf.Dictionary)
+                    and font.get("/Subtype") == "/Type0" and "/ToUnicode" not in font):
+                found[font.objgen] = font
+    xobjects = resources.get("/XObject")
+    if isinstance(xobjects, pikepdf.Dictionary):
+        for xobject in xobjects.values():
+            if (isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form"
+                    and xobject.objgen not in seen):
+                seen.add(xobject.objgen)
+                _visit(xobject.get("/Resources"), found, seen, depth + 1)
+
+
+def _tounicode(font: pikepdf.Dictionary) -> bytes | None:
+    """The ToUnicode CMap of an Identity-H TrueType CID font, from its program's cmap."""
+    if font.get("/Encoding") not in ("/Identity-H", "/Identity-V"):
+        return None
+    descendants = font.get("/DescendantFonts")
+    if not isinstance(descendants, pikepdf.Array) or len(descendants) != 1:
+        return None
+    cid_font = descendants[0]
+    descriptor = cid_font.get("/FontDescriptor")
+    if cid_font.get("/Subtype") != "/CIDFontType2" or not isinstance(descriptor, pikepdf.Dictionary):
+        return None
+    program = descriptor.get("/FontFile2")
+    if not isinstance(program, pikepdf.Stream):
+        return None
+    try:
+        chars = glyph_chars(program.read_bytes())
+    except (FontError, pikepdf.PdfError):
+        return None
+    cid_chars = _by_cid(chars, cid_font.get("/CIDToGIDMap"))
+    return _cmap(cid_chars) if cid_chars else None
+
+
+def _by_cid(chars: dict[int, str], cid_to_gid) -> dict[int, str] | None:
+    if cid_to_gid is None or cid_to_gid == "/Identity":
+        return {glyph: char for glyph, char in chars.items() if glyph <= 0xFFFF}
+    if not isinstance(cid_to_gid, pikepdf.Stream):
+        return None
+    table = cid_to_gid.read_bytes()
+    return {cid: chars[glyph] for cid in range(min(len(table) // 2, 0x10000))
+            if (glyph := int.from_bytes(table[2 * cid: 2 * cid + 2], "big")) in chars}
+
+
+def _cmap(cid_chars: dict[int, str]) -> bytes:
+    entries = [f"<{cid:04X}> <{char.encode('utf-16-be').hex().upper()}>"
+               for cid, char in sorted(cid_chars.items())]
+    blocks = [entries[start: start + _BFCHAR_BLOCK] for start in range(0, len(entries), _BFCHAR_BLOCK)]
+    body = "".join(f"{len(block)} beginbfchar\n" + "\n".join(block) + "\nendbfchar\n"
+                   for block in blocks)
+    return _CMAP_HEAD + body.encode("ascii") + _CMAP_TAIL
+
+
+def _updated(data: bytes, pdf: pikepdf.Pdf, updates: list, previous_xref: int) -> bytes | None:
+    """The original bytes and an incremental update: each map as a new stream object, each
+    font dictionary again with /ToUnicode, a cross-reference section and a trailer. New
+    objects are numbered from the trailer's /Size (pikepdf's make_stream finds a free number
+    by scanning every object: 3.5 ms each); None if that number is taken (a damaged /Size)."""
+    size = int(pdf.trailer.get("/Size", 0))
+    if size <= 0 or any(pdf.get_object((size + i, 0)) is not None for i in range(len(updates))):
+        return None
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    offsets: dict[int, tuple[int, int]] = {}  # object number -> (offset, generation)
+    for index, (font, cmap) in enumerate(updates):
+        number = size + index
+        offsets[number] = (len(out), 0)
+        out += b"%d 0 obj\n<< /Length %d >>\nstream\n" % (number, len(cmap)) + cmap
+        out += b"\nendstream\nendobj\n"
+        font_number, generation = font.objgen
+        body = font.unparse(resolved=True).rstrip()
+        if not (body.startswith(b"<<") and body.endswith(b">>")):
+            return None
+        offsets[font_number] = (len(out), generation)
+        out += b"%d %d obj\n" % (font_number, generation) + body[:-2]
+        out += b" /ToUnicode %d 0 R >>\nendobj\n" % number
+    xref = len(out)
+    out += b"xref\n"
+    for number, (offset, generation) in sorted(offsets.items()):
+        out += b"%d 1\n%010d %05d n \n" % (number, offset, generation)
+    trailer = b"<< /Size %d /Root %s /Prev %d" % (size + len(updates), pdf.trailer.Root.unparse(),
+                                                  previous_xref)
+    if "/Info" in pdf.trailer:
+        trailer += b" /Info " + pdf.trailer.Info.unparse()
+    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
