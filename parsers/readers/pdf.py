@@ -91,12 +91,12 @@ def _read(data: bytes) -> tuple[str | None, int, list[_Line | _TablePart], int]:
         with closing(pdf_pdfium.pages(document)) as read_pages:
             for page in read_pages:
                 pages.append(page)
-                if page.unmapped_chars:  # read again below, the fonts given maps
+                if page.needs_maps:  # read again below, the fonts given maps
                     break
         title = pdf_pdfium.title(document)
     finally:
         document.close()
-    if pages and pages[-1].unmapped_chars:
+    if pages and pages[-1].needs_maps:
         pages = _read_with_maps(data)
     if pages is None:
         from . import pdf_plumber  # pdfminer: only for fonts with programs not read here

@@ -69,7 +69,7 @@ class Page:
     height: float
     chars: list[Char]
     edges: list[Edge]
-    unmapped_chars: int  # characters whose font gives no Unicode (no ToUnicode map)
+    needs_maps: bool = False  # a font gives no Unicode (no ToUnicode map): not read further
     left_out: int = 0  # read with FontCheck: characters of fonts without a program, left out
 
 
@@ -103,7 +103,9 @@ def _read_page(page: pdfium.PdfPage, number: int, fonts: FontCheck | None) -> Pa
     text_page = raw.FPDFText_LoadPage(page.raw)
     left_out = 0
     try:
-        chars, unmapped = _chars(text_page, left, top, fonts)
+        chars = _chars(text_page, left, top, fonts)
+        if chars is None:
+            return Page(number, height, [], [], needs_maps=True)
         if fonts is not None:
             chars, left_out = fonts.readable(text_page, chars)
     finally:
@@ -111,17 +113,17 @@ def _read_page(page: pdfium.PdfPage, number: int, fonts: FontCheck | None) -> Pa
     edges: list[Edge] = []
     _collect_edges(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
                    (1.0, 0.0, 0.0, 1.0, -left, -bottom), height, edges, 0)
-    return Page(number, height, chars, edges, unmapped, left_out)
+    return Page(number, height, chars, edges, left_out=left_out)
 
 
-def _chars(text_page, left: float, top: float,
-           fonts: FontCheck | None = None) -> tuple[list[Char], int]:
-    """The printed characters; with `fonts`, each one's text-page index is kept (FontCheck)."""
+def _chars(text_page, left: float, top: float, fonts: FontCheck | None = None) -> list[Char] | None:
+    """The printed characters; None at the first one whose font gives no Unicode, unless
+    `fonts` is given: then each character's text-page index is kept for FontCheck."""
     count = raw.FPDFText_CountChars(text_page)
     codes = _codes(text_page, count)
     box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    chars, unmapped = [], 0
+    chars = []
     is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
     loose_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
     font_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
@@ -129,18 +131,19 @@ def _chars(text_page, left: float, top: float,
         # PDFium adds the spaces and line ends it infers (its word spaces come from font
         # metrics and split "第1项" where LibreOffice changes fonts): only printed ones count.
         if code in _NOT_PRINTED or (code == 0x20 and is_generated(text_page, index) == 1):
-            continue
-        if map_error(text_page, index) == 1:
-            unmapped += 1
+            if fonts is None or map_error(text_page, index) != 1:  # a code without Unicode
+                continue  # is printed whatever its value: FontCheck sees its font
         if fonts is not None:
             fonts.indexes.append(index)
+        elif map_error(text_page, index) == 1:
+            return None
         loose_box(text_page, index, box)
         get_origin(text_page, index, origin_x, origin_y)  # the box's left is the glyph's, less exact
         get_matrix(text_page, index, matrix)
         size = font_size(text_page, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
         chars.append(Char(_HYPHEN if code == _SOFT_HYPHEN else chr(code), origin_x.value - left,
                           box.right - left, top - box.top, top - box.bottom, size))
-    return chars, unmapped
+    return chars
 
 
 def _codes(text_page, count: int) -> list[int]:
@@ -325,8 +328,15 @@ class FontCheck:
 
     @staticmethod
     def _font(text_page, index: int) -> int:
-        return ctypes.cast(raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(text_page, index)),
-                           ctypes.c_void_p).value or 0
+        return _font_address(_text_object_address(text_page, index)) or 0
+
+
+# The two calls with addresses as plain ints (pypdfium2's prototypes return pointer objects,
+# and converting each to compare fonts cost more than the calls: ~3,000 characters a file).
+_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
+_font_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)(
+    ctypes.cast(raw.FPDFTextObj_GetFont, ctypes.c_void_p).value)
 
 
 def _has_program(text_page, index: int) -> bool:
