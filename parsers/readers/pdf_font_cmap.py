@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import struct
 import unicodedata
-from collections import defaultdict
 
 _MAX_TABLES = 64
 _MAX_GROUP = 0x10000  # characters in one format-12 group: a whole plane at most
@@ -28,15 +27,13 @@ def glyph_chars(program: bytes) -> dict[int, str]:
         if b"cmap" not in tables or b"maxp" not in tables:
             raise FontError("no cmap or maxp table")
         glyph_count = _u16(program, tables[b"maxp"] + 4)
-        codes = _unicode_codes(program, tables[b"cmap"], glyph_count)
+        codes, shared = _unicode_codes(program, tables[b"cmap"], glyph_count)
     except struct.error:
         raise FontError("truncated font program") from None
-    chars = {}
-    for glyph, found in codes.items():
+    chars = {glyph: chr(code) for glyph, code in codes.items() if glyph not in shared}
+    for glyph, found in shared.items():
         forms = {unicodedata.normalize("NFKC", chr(code)) for code in found}
-        if len(found) == 1:
-            chars[glyph] = chr(next(iter(found)))
-        elif len(forms) == 1 and len(form := forms.pop()) == 1:
+        if len(forms) == 1 and len(form := forms.pop()) == 1:
             chars[glyph] = form
     return chars
 
@@ -60,17 +57,24 @@ def _tables(data: bytes) -> dict[bytes, int]:
     return tables
 
 
-def _unicode_codes(data: bytes, cmap: int, glyph_count: int) -> dict[int, set[int]]:
-    codes: dict[int, set[int]] = defaultdict(set)
+def _unicode_codes(data: bytes, cmap: int, glyph_count: int
+                   ) -> tuple[dict[int, int], dict[int, set[int]]]:
+    """Each glyph's character code, and the glyphs several codes share with all their codes."""
+    codes: dict[int, int] = {}
+    shared: dict[int, set[int]] = {}
+    subtables = set()
     for index in range(_u16(data, cmap + 2)):
         platform, encoding, offset = struct.unpack_from(">HHI", data, cmap + 4 + 8 * index)
-        if platform == 0 or (platform, encoding) in ((3, 1), (3, 10)):
+        if (platform == 0 or (platform, encoding) in ((3, 1), (3, 10))) and offset not in subtables:
+            subtables.add(offset)  # Unicode and Windows records often name one subtable
             for code, glyph in _subtable(data, cmap + offset):
                 if 0 < glyph < glyph_count and code < 0x110000 and not 0xD800 <= code < 0xE000:
-                    codes[glyph].add(code)
+                    first = codes.setdefault(glyph, code)
+                    if first != code:
+                        shared.setdefault(glyph, {first}).add(code)
     if not codes:
         raise FontError("no Unicode cmap")
-    return codes
+    return codes, shared
 
 
 def _subtable(data: bytes, offset: int) -> list[tuple[int, int]]:

@@ -101,18 +101,19 @@ def _read_page(page: pdfium.PdfPage, number: int, fonts: FontCheck | None) -> Pa
     left, bottom, _, top = page.get_mediabox()
     height = top - bottom
     text_page = raw.FPDFText_LoadPage(page.raw)
+    edges: list[Edge] = []
+    page_fonts: set[int] | None = None if fonts is None else set()
     left_out = 0
     try:
         chars = _chars(text_page, left, top, fonts)
         if chars is None:
             return Page(number, height, [], [], needs_maps=True)
+        _collect_edges(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
+                       (1.0, 0.0, 0.0, 1.0, -left, -bottom), height, edges, 0, page_fonts)
         if fonts is not None:
-            chars, left_out = fonts.readable(text_page, chars)
+            chars, left_out = fonts.readable(text_page, chars, page_fonts)
     finally:
         raw.FPDFText_ClosePage(text_page)
-    edges: list[Edge] = []
-    _collect_edges(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
-                   (1.0, 0.0, 0.0, 1.0, -left, -bottom), height, edges, 0)
     return Page(number, height, chars, edges, left_out=left_out)
 
 
@@ -162,15 +163,18 @@ def _codes(text_page, count: int) -> list[int]:
 
 
 def _collect_edges(parent, count_objects, get_object, ctm: tuple, height: float,
-                   edges: list[Edge], depth: int) -> None:
+                   edges: list[Edge], depth: int, fonts: set[int] | None = None) -> None:
+    """The ruling edges of the paths, and into `fonts` the text objects' fonts."""
     for index in range(count_objects(parent)):
         obj = get_object(parent, index)
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == _PATH:
             _path_edges(obj, ctm, height, edges)
+        elif kind == _TEXT and fonts is not None:
+            fonts.add(_font_address(obj) or 0)
         elif kind == _FORM and depth < _MAX_FORM_DEPTH:
             _collect_edges(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
-                           _times(_matrix(obj), ctm), height, edges, depth + 1)
+                           _times(_matrix(obj), ctm), height, edges, depth + 1, fonts)
 
 
 def _matrix(obj) -> tuple:
@@ -314,16 +318,24 @@ class FontCheck:
     without_program: set[int] = field(default_factory=set)
     read_as_text: set[int] = field(default_factory=set)
 
-    def readable(self, text_page, chars: list[Char]) -> tuple[list[Char], int]:
+    def readable(self, text_page, chars: list[Char], page_fonts: set[int]) -> tuple[list[Char], int]:
+        """The characters of fonts that have Unicode or a program, and how many were left out;
+        `page_fonts` are the fonts of the page's text objects (from its object walk: cheaper
+        than asking each character's font, needed only where a font is left out)."""
         indexes, self.indexes = self.indexes, []
-        keys = [self._font(text_page, index) for index in indexes]
-        for index, key in zip(indexes, keys):
-            if key not in self.without_program and raw.FPDFText_HasUnicodeMapError(text_page, index) == 1:
-                if key in self.read_as_text or _has_program(text_page, index):
-                    raise Unmappable("a font without Unicode has a program that was not read")
-                self.without_program.add(key)
-        kept = [char for char, key in zip(chars, keys) if key not in self.without_program]
-        self.read_as_text.update(key for key in keys if key not in self.without_program)
+        map_error = raw.FPDFText_HasUnicodeMapError
+        for index in indexes:
+            if map_error(text_page, index) == 1:
+                key = self._font(text_page, index)
+                if key not in self.without_program:
+                    if key in self.read_as_text or _has_program(text_page, index):
+                        raise Unmappable("a font without Unicode has a program that was not read")
+                    self.without_program.add(key)
+        self.read_as_text.update(page_fonts - self.without_program)
+        if not page_fonts & self.without_program:
+            return chars, 0
+        kept = [char for char, index in zip(chars, indexes)
+                if self._font(text_page, index) not in self.without_program]
         return kept, len(chars) - len(kept)
 
     @staticmethod
