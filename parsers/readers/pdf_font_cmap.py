@@ -19,15 +19,17 @@ class FontError(Exception):
 
 
 def glyph_chars(program: bytes) -> dict[int, str]:
-    """Each glyph's character. A glyph two characters share is kept only when they are one
+    """Each glyph's character, from the program or its first needed_bytes(). A glyph two characters share is kept only when they are one
     character in compatibility form ("一" and the Kangxi radical "⼀": "一"); otherwise it is
     left out (no guess)."""
     try:
         tables = _tables(program)
         if b"cmap" not in tables or b"maxp" not in tables:
             raise FontError("no cmap or maxp table")
-        glyph_count = _u16(program, tables[b"maxp"] + 4)
-        codes, shared = _unicode_codes(program, tables[b"cmap"], glyph_count)
+        if any(sum(tables[tag]) > len(program) for tag in (b"cmap", b"maxp")):
+            raise FontError("cmap or maxp runs past the end")
+        glyph_count = _u16(program, tables[b"maxp"][0] + 4)
+        codes, shared = _unicode_codes(program, tables[b"cmap"][0], glyph_count)
     except struct.error:
         raise FontError("truncated font program") from None
     chars = {glyph: chr(code) for glyph, code in codes.items() if glyph not in shared}
@@ -42,7 +44,18 @@ def _u16(data: bytes, offset: int) -> int:
     return struct.unpack_from(">H", data, offset)[0]
 
 
-def _tables(data: bytes) -> dict[bytes, int]:
+def needed_bytes(start: bytes) -> int | None:
+    """How much of a font program glyph_chars reads (the table directory, cmap and maxp),
+    from its first bytes; None while they do not hold the whole directory."""
+    if len(start) < 12 or len(start) < 12 + 16 * _u16(start, 4):
+        return None
+    tables = _tables(start)
+    return max([12 + 16 * len(tables)] + [offset + length for tag, (offset, length)
+                                            in tables.items() if tag in (b"cmap", b"maxp")])
+
+
+def _tables(data: bytes) -> dict[bytes, tuple[int, int]]:
+    """Tag -> (offset, length) from the table directory."""
     if data[:4] not in (b"\x00\x01\x00\x00", b"true"):
         raise FontError("not a TrueType font program")
     count = _u16(data, 4)
@@ -51,9 +64,7 @@ def _tables(data: bytes) -> dict[bytes, int]:
     tables = {}
     for index in range(count):
         tag, _, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * index)
-        if offset + length > len(data):
-            raise FontError(f"table {tag.decode('latin-1')} runs past the end")
-        tables[tag] = offset
+        tables[tag] = (offset, length)
     return tables
 
 

@@ -128,20 +128,25 @@ def _chars(text_page, left: float, top: float, fonts: FontCheck | None = None) -
     is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
     loose_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
     font_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
+    text_object, sizes = _text_object_address, {}  # a text object's characters share a size
     for index, code in enumerate(codes):
         # PDFium adds the spaces and line ends it infers (its word spaces come from font
         # metrics and split "第1项" where LibreOffice changes fonts): only printed ones count.
         if code in _NOT_PRINTED or (code == 0x20 and is_generated(text_page, index) == 1):
-            if fonts is None or map_error(text_page, index) != 1:  # a code without Unicode
-                continue  # is printed whatever its value: FontCheck sees its font
+            # With FontCheck, a character without Unicode counts whatever its code's value.
+            if fonts is None or map_error(text_page, index) != 1:
+                continue
         if fonts is not None:
             fonts.indexes.append(index)
         elif map_error(text_page, index) == 1:
             return None
         loose_box(text_page, index, box)
         get_origin(text_page, index, origin_x, origin_y)  # the box's left is the glyph's, less exact
-        get_matrix(text_page, index, matrix)
-        size = font_size(text_page, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
+        obj = text_object(text_page, index)
+        size = sizes.get(obj)
+        if size is None:
+            get_matrix(text_page, index, matrix)
+            size = sizes[obj] = font_size(text_page, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
         chars.append(Char(_HYPHEN if code == _SOFT_HYPHEN else chr(code), origin_x.value - left,
                           box.right - left, top - box.top, top - box.bottom, size))
     return chars
