@@ -119,37 +119,64 @@ def _read_page(page: pdfium.PdfPage, number: int, fonts: FontCheck | None) -> Pa
 
 def _chars(text_page, left: float, top: float, fonts: FontCheck | None = None) -> list[Char] | None:
     """The printed characters; None at the first one whose font gives no Unicode, unless
-    `fonts` is given: then each character's text-page index is kept for FontCheck."""
+    `fonts` is given: then the characters' text-page indexes go to it (FontCheck)."""
     count = raw.FPDFText_CountChars(text_page)
     codes = _codes(text_page, count)
-    box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    chars = []
-    is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
-    loose_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
-    font_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
+    page = ctypes.cast(text_page, ctypes.c_void_p).value
+    box, origin_x, origin_y = _BOX, _ORIGIN_X, _ORIGIN_Y
+    box_at, x_at, y_at = ctypes.addressof(box), ctypes.addressof(origin_x), ctypes.addressof(origin_y)
+    loose_box, get_origin, map_error = _loose_box, _char_origin, _map_error
     text_object, sizes = _text_object_address, {}  # a text object's characters share a size
+    chars = []
     for index, code in enumerate(codes):
+        flagged = map_error(page, index) == 1
         # PDFium adds the spaces and line ends it infers (its word spaces come from font
         # metrics and split "第1项" where LibreOffice changes fonts): only printed ones count.
-        if code in _NOT_PRINTED or (code == 0x20 and is_generated(text_page, index) == 1):
-            # With FontCheck, a character without Unicode counts whatever its code's value.
-            if fonts is None or map_error(text_page, index) != 1:
-                continue
+        # A code without Unicode is printed whatever its value.
+        if not flagged and (code in _NOT_PRINTED
+                            or (code == 0x20 and raw.FPDFText_IsGenerated(text_page, index) == 1)):
+            continue
         if fonts is not None:
             fonts.indexes.append(index)
-        elif map_error(text_page, index) == 1:
+            if flagged:
+                fonts.flagged.append(index)
+        elif flagged:
             return None
-        loose_box(text_page, index, box)
-        get_origin(text_page, index, origin_x, origin_y)  # the box's left is the glyph's, less exact
-        obj = text_object(text_page, index)
+        loose_box(page, index, box_at)
+        get_origin(page, index, x_at, y_at)  # the box's left is the glyph's, less exact
+        obj = text_object(page, index)
         size = sizes.get(obj)
         if size is None:
-            get_matrix(text_page, index, matrix)
-            size = sizes[obj] = font_size(text_page, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
+            size = sizes[obj] = _size(text_page, index)
         chars.append(Char(_HYPHEN if code == _SOFT_HYPHEN else chr(code), origin_x.value - left,
                           box.right - left, top - box.top, top - box.bottom, size))
     return chars
+
+
+def _size(text_page, index: int) -> float:
+    """The character's font size as printed (the text matrix's scale included)."""
+    matrix = _CHAR_MATRIX
+    raw.FPDFText_GetMatrix(text_page, index, matrix)
+    return raw.FPDFText_GetFontSize(text_page, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
+
+
+def _prototype(function, restype, *argtypes):
+    """A PDFium function called with addresses as plain ints: pypdfium2's prototypes check and
+    convert each argument, which costs more than the call for the per-character functions
+    (0.8 against 0.4 µs for FPDFText_GetCharOrigin, measured)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_PAGE_INDEX = (ctypes.c_void_p, ctypes.c_int)
+_loose_box = _prototype(raw.FPDFText_GetLooseCharBox, ctypes.c_int, *_PAGE_INDEX, ctypes.c_void_p)
+_char_origin = _prototype(raw.FPDFText_GetCharOrigin, ctypes.c_int, *_PAGE_INDEX,
+                          ctypes.c_void_p, ctypes.c_void_p)
+_map_error = _prototype(raw.FPDFText_HasUnicodeMapError, ctypes.c_int, *_PAGE_INDEX)
+_text_object_address = _prototype(raw.FPDFText_GetTextObject, ctypes.c_void_p, *_PAGE_INDEX)
+_font_address = _prototype(raw.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p)
+# Out-parameters of the character calls, reused (PDFium runs under LOCK).
+_BOX, _CHAR_MATRIX = raw.FS_RECTF(), raw.FS_MATRIX()
+_ORIGIN_X, _ORIGIN_Y = ctypes.c_double(), ctypes.c_double()
 
 
 def _codes(text_page, count: int) -> list[int]:
@@ -319,7 +346,8 @@ class FontCheck:
     through an encoding the font was not given for text: a browser's bold Type 3 title came out
     as "e" and "V"); the second raise Unmappable, and so does a font taken as text on an earlier
     page and found without Unicode later."""
-    indexes: list[int] = field(default_factory=list)  # of the page's characters, by _chars
+    indexes: list[int] = field(default_factory=list)  # the page's characters, from _chars
+    flagged: list[int] = field(default_factory=list)  # those without Unicode
     without_program: set[int] = field(default_factory=set)
     read_as_text: set[int] = field(default_factory=set)
 
@@ -327,33 +355,26 @@ class FontCheck:
         """The characters of fonts that have Unicode or a program, and how many were left out;
         `page_fonts` are the fonts of the page's text objects (from its object walk: cheaper
         than asking each character's font, needed only where a font is left out)."""
-        indexes, self.indexes = self.indexes, []
-        map_error = raw.FPDFText_HasUnicodeMapError
-        for index in indexes:
-            if map_error(text_page, index) == 1:
-                key = self._font(text_page, index)
-                if key not in self.without_program:
-                    if key in self.read_as_text or _has_program(text_page, index):
-                        raise Unmappable("a font without Unicode has a program that was not read")
-                    self.without_program.add(key)
+        indexes, flagged, self.indexes, self.flagged = self.indexes, self.flagged, [], []
+        page = ctypes.cast(text_page, ctypes.c_void_p).value
+        for index in flagged:
+            key = _font_address(_text_object_address(page, index)) or 0
+            if key not in self.without_program:
+                if key in self.read_as_text or _has_program(text_page, index):
+                    raise Unmappable("a font without Unicode has a program that was not read")
+                self.without_program.add(key)
         self.read_as_text.update(page_fonts - self.without_program)
         if not page_fonts & self.without_program:
             return chars, 0
-        kept = [char for char, index in zip(chars, indexes)
-                if self._font(text_page, index) not in self.without_program]
+        fonts: dict[int, int] = {}  # text object -> its font
+        kept = []
+        for char, index in zip(chars, indexes):
+            obj = _text_object_address(page, index)
+            if obj not in fonts:
+                fonts[obj] = _font_address(obj) or 0
+            if fonts[obj] not in self.without_program:
+                kept.append(char)
         return kept, len(chars) - len(kept)
-
-    @staticmethod
-    def _font(text_page, index: int) -> int:
-        return _font_address(_text_object_address(text_page, index)) or 0
-
-
-# The two calls with addresses as plain ints (pypdfium2's prototypes return pointer objects,
-# and converting each to compare fonts cost more than the calls: ~3,000 characters a file).
-_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
-_font_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p)(
-    ctypes.cast(raw.FPDFTextObj_GetFont, ctypes.c_void_p).value)
 
 
 def _has_program(text_page, index: int) -> bool:
