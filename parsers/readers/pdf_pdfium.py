@@ -108,7 +108,7 @@ def _read_page(page: pdfium.PdfPage, number: int, fonts: FontCheck | None) -> Pa
         chars = _chars(text_page, left, top, fonts)
         if chars is None:
             return Page(number, height, [], [], needs_maps=True)
-        _collect_edges(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
+        _collect_edges(ctypes.cast(page.raw, ctypes.c_void_p).value, _count_objects, _get_object,
                        (1.0, 0.0, 0.0, 1.0, -left, -bottom), height, edges, 0, page_fonts)
         if fonts is not None:
             chars, left_out = fonts.readable(text_page, chars, page_fonts)
@@ -197,21 +197,22 @@ def _codes(text_page, count: int) -> list[int]:
 def _collect_edges(parent, count_objects, get_object, ctm: tuple, height: float,
                    edges: list[Edge], depth: int, fonts: set[int] | None = None) -> None:
     """The ruling edges of the paths, and into `fonts` the text objects' fonts."""
+    object_type = _object_type
     for index in range(count_objects(parent)):
         obj = get_object(parent, index)
-        kind = raw.FPDFPageObj_GetType(obj)
+        kind = object_type(obj)
         if kind == _PATH:
             _path_edges(obj, ctm, height, edges)
         elif kind == _TEXT and fonts is not None:
             fonts.add(_font_address(obj) or 0)
         elif kind == _FORM and depth < _MAX_FORM_DEPTH:
-            _collect_edges(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
+            _collect_edges(obj, _form_count_objects, _form_object,
                            _times(_matrix(obj), ctm), height, edges, depth + 1, fonts)
 
 
 def _matrix(obj) -> tuple:
     m = _SCRATCH_MATRIX
-    raw.FPDFPageObj_GetMatrix(obj, m)
+    _object_matrix(obj, _SCRATCH_MATRIX_AT)
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
@@ -228,10 +229,29 @@ def _times(m: tuple, n: tuple) -> tuple:
 _SCRATCH_MATRIX = raw.FS_MATRIX()
 _FILL_MODE, _STROKE = ctypes.c_int(), ctypes.c_int()
 _X, _Y = ctypes.c_float(), ctypes.c_float()
+_SCRATCH_MATRIX_AT, _FILL_MODE_AT, _STROKE_AT = (
+    ctypes.addressof(_SCRATCH_MATRIX), ctypes.addressof(_FILL_MODE), ctypes.addressof(_STROKE))
+_X_AT, _Y_AT = ctypes.addressof(_X), ctypes.addressof(_Y)
+# The page-object calls, made for each of a page's ~1,500 objects, with int addresses too.
+_count_objects = _prototype(raw.FPDFPage_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_get_object = _prototype(raw.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_form_count_objects = _prototype(raw.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_form_object = _prototype(raw.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p,
+                          ctypes.c_ulong)
+_object_type = _prototype(raw.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_object_matrix = _prototype(raw.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p,
+                            ctypes.c_void_p)
+_draw_mode = _prototype(raw.FPDFPath_GetDrawMode, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
+                        ctypes.c_void_p)
+_count_segments = _prototype(raw.FPDFPath_CountSegments, ctypes.c_int, ctypes.c_void_p)
+_segment_point = _prototype(raw.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p,
+                            ctypes.c_void_p, ctypes.c_void_p)
+_segment_type = _prototype(raw.FPDFPathSegment_GetType, ctypes.c_int, ctypes.c_void_p)
+_segment_close = _prototype(raw.FPDFPathSegment_GetClose, ctypes.c_int, ctypes.c_void_p)
 
 
 def _path_edges(path, ctm: tuple, height: float, edges: list[Edge]) -> None:
-    raw.FPDFPath_GetDrawMode(path, _FILL_MODE, _STROKE)
+    _draw_mode(path, _FILL_MODE_AT, _STROKE_AT)
     if not _FILL_MODE.value and not _STROKE.value:  # a clipping path: nothing is painted
         return
     for shape, points in _subpaths(path, _times(_matrix(path), ctm), height):
@@ -272,13 +292,13 @@ def _subpaths(path, ctm: tuple, height: float) -> list[tuple[str, list[tuple[flo
 # The layout is checked against the API on the first path of two segments or more; if it differs (another PDFium
 # build), segments are read one call at a time.
 _POINT = struct.Struct("<ffBB2x")
-_segment_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(raw.FPDFPath_GetPathSegment, ctypes.c_void_p).value)
+_segment_address = _prototype(raw.FPDFPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p,
+                              ctypes.c_int)
 _layout_checked: list[bool] = []  # [True] when the array layout matched the API, [False] if not
 
 
 def _segments(path) -> list[tuple[float, float, int, int]]:
-    count = raw.FPDFPath_CountSegments(path)
+    count = _count_segments(path)
     if count <= 0:
         return []
     if not _layout_checked and count > 1:  # two segments at least: the stride is checked too
@@ -295,13 +315,11 @@ def _segments_by_array(path, count: int) -> list[tuple[float, float, int, int]]:
 
 def _segments_by_call(path, count: int) -> list[tuple[float, float, int, int]]:
     x, y = _X, _Y
-    get_segment, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetType
-    get_point, get_close = raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetClose
     found = []
     for index in range(count):
-        segment = get_segment(path, index)
-        get_point(segment, x, y)
-        found.append((x.value, y.value, get_type(segment), int(get_close(segment))))
+        segment = _segment_address(path, index)
+        _segment_point(segment, _X_AT, _Y_AT)
+        found.append((x.value, y.value, _segment_type(segment), int(_segment_close(segment) != 0)))
     return found
 
 
