@@ -22,7 +22,7 @@ import pypdfium2.raw as raw
 
 # PDFium keeps global state and is not thread-safe: one document at a time per process.
 LOCK = threading.Lock()
-_TEXT, _PATH, _FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+_PATH, _FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
 _MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 _MAX_FORM_DEPTH = 8  # forms inside forms: real files nest two or three deep
 _BAD_PASSWORD = 4  # FPDF_ERR_PASSWORD
@@ -101,25 +101,24 @@ def _read_page(page: pdfium.PdfPage, number: int, fonts: FontCheck | None) -> Pa
     left, bottom, _, top = page.get_mediabox()
     height = top - bottom
     text_page = raw.FPDFText_LoadPage(page.raw)
-    edges: list[Edge] = []
-    page_fonts: set[int] | None = None if fonts is None else set()
     left_out = 0
     try:
         chars = _chars(text_page, left, top, fonts)
         if chars is None:
             return Page(number, height, [], [], needs_maps=True)
-        _collect_edges(ctypes.cast(page.raw, ctypes.c_void_p).value, _count_objects, _get_object,
-                       (1.0, 0.0, 0.0, 1.0, -left, -bottom), height, edges, 0, page_fonts)
         if fonts is not None:
-            chars, left_out = fonts.readable(text_page, chars, page_fonts)
+            chars, left_out = fonts.readable(text_page, chars)
     finally:
         raw.FPDFText_ClosePage(text_page)
+    edges: list[Edge] = []
+    _collect_edges(ctypes.cast(page.raw, ctypes.c_void_p).value, _count_objects, _get_object,
+                   (1.0, 0.0, 0.0, 1.0, -left, -bottom), height, edges, 0)
     return Page(number, height, chars, edges, left_out=left_out)
 
 
 def _chars(text_page, left: float, top: float, fonts: FontCheck | None = None) -> list[Char] | None:
     """The printed characters; None at the first one whose font gives no Unicode, unless
-    `fonts` is given: then the characters' text-page indexes go to it (FontCheck)."""
+    `fonts` is given: then the characters' text objects go to it (FontCheck)."""
     count = raw.FPDFText_CountChars(text_page)
     codes = _codes(text_page, count)
     page = ctypes.cast(text_page, ctypes.c_void_p).value
@@ -136,15 +135,15 @@ def _chars(text_page, left: float, top: float, fonts: FontCheck | None = None) -
         if not flagged and (code in _NOT_PRINTED
                             or (code == 0x20 and raw.FPDFText_IsGenerated(text_page, index) == 1)):
             continue
-        if fonts is not None:
-            fonts.indexes.append(index)
-            if flagged:
-                fonts.flagged.append(index)
-        elif flagged:
+        if flagged and fonts is None:
             return None
         loose_box(page, index, box_at)
         get_origin(page, index, x_at, y_at)  # the box's left is the glyph's, less exact
         obj = text_object(page, index)
+        if fonts is not None:
+            fonts.objects.append(obj)
+            if flagged:
+                fonts.flagged.append((index, obj))
         size = sizes.get(obj)
         if size is None:
             size = sizes[obj] = _size(text_page, index)
@@ -195,19 +194,16 @@ def _codes(text_page, count: int) -> list[int]:
 
 
 def _collect_edges(parent, count_objects, get_object, ctm: tuple, height: float,
-                   edges: list[Edge], depth: int, fonts: set[int] | None = None) -> None:
-    """The ruling edges of the paths, and into `fonts` the text objects' fonts."""
+                   edges: list[Edge], depth: int) -> None:
     object_type = _object_type
     for index in range(count_objects(parent)):
         obj = get_object(parent, index)
         kind = object_type(obj)
         if kind == _PATH:
             _path_edges(obj, ctm, height, edges)
-        elif kind == _TEXT and fonts is not None:
-            fonts.add(_font_address(obj) or 0)
         elif kind == _FORM and depth < _MAX_FORM_DEPTH:
             _collect_edges(obj, _form_count_objects, _form_object,
-                           _times(_matrix(obj), ctm), height, edges, depth + 1, fonts)
+                           _times(_matrix(obj), ctm), height, edges, depth + 1)
 
 
 def _matrix(obj) -> tuple:
@@ -364,34 +360,25 @@ class FontCheck:
     through an encoding the font was not given for text: a browser's bold Type 3 title came out
     as "e" and "V"); the second raise Unmappable, and so does a font taken as text on an earlier
     page and found without Unicode later."""
-    indexes: list[int] = field(default_factory=list)  # the page's characters, from _chars
-    flagged: list[int] = field(default_factory=list)  # those without Unicode
+    objects: list[int] = field(default_factory=list)  # each character's text object, by _chars
+    flagged: list[tuple[int, int]] = field(default_factory=list)  # (index, object) without Unicode
     without_program: set[int] = field(default_factory=set)
     read_as_text: set[int] = field(default_factory=set)
 
-    def readable(self, text_page, chars: list[Char], page_fonts: set[int]) -> tuple[list[Char], int]:
-        """The characters of fonts that have Unicode or a program, and how many were left out;
-        `page_fonts` are the fonts of the page's text objects (from its object walk: cheaper
-        than asking each character's font, needed only where a font is left out)."""
-        indexes, flagged, self.indexes, self.flagged = self.indexes, self.flagged, [], []
-        page = ctypes.cast(text_page, ctypes.c_void_p).value
-        for index in flagged:
-            key = _font_address(_text_object_address(page, index)) or 0
-            if key not in self.without_program:
-                if key in self.read_as_text or _has_program(text_page, index):
+    def readable(self, text_page, chars: list[Char]) -> tuple[list[Char], int]:
+        """The characters of fonts that have Unicode or a program, and how many were left out."""
+        objects, flagged, self.objects, self.flagged = self.objects, self.flagged, [], []
+        fonts = {obj: _font_address(obj) or 0 for obj in set(objects)}  # text object -> font
+        for index, obj in flagged:
+            if fonts[obj] not in self.without_program:
+                if fonts[obj] in self.read_as_text or _has_program(text_page, index):
                     raise Unmappable("a font without Unicode has a program that was not read")
-                self.without_program.add(key)
+                self.without_program.add(fonts[obj])
+        page_fonts = set(fonts.values())
         self.read_as_text.update(page_fonts - self.without_program)
         if not page_fonts & self.without_program:
             return chars, 0
-        fonts: dict[int, int] = {}  # text object -> its font
-        kept = []
-        for char, index in zip(chars, indexes):
-            obj = _text_object_address(page, index)
-            if obj not in fonts:
-                fonts[obj] = _font_address(obj) or 0
-            if fonts[obj] not in self.without_program:
-                kept.append(char)
+        kept = [char for char, obj in zip(chars, objects) if fonts[obj] not in self.without_program]
         return kept, len(chars) - len(kept)
 
 
