@@ -11,7 +11,7 @@ import struct
 import unicodedata
 
 _MAX_TABLES = 64
-_MAX_GROUP = 0x10000  # characters in one format-12 group: a whole plane at most
+_MAX_CODES = 0x110000  # code -> glyph pairs a cmap subtable may list: all of Unicode once
 
 
 class FontError(Exception):
@@ -94,11 +94,11 @@ def _subtable(data: bytes, offset: int) -> list[tuple[int, int]]:
         return _format4(data, offset)
     if kind == 12:
         count = struct.unpack_from(">I", data, offset + 12)[0]
-        pairs = []
+        pairs: list[tuple[int, int]] = []
         for group in range(count):
             start, end, glyph = struct.unpack_from(">III", data, offset + 16 + 12 * group)
-            if not 0 <= end - start < _MAX_GROUP:
-                raise FontError("bad cmap group")
+            if end < start or len(pairs) + end - start >= _MAX_CODES:
+                raise FontError("bad cmap groups")
             pairs.extend((code, glyph + code - start) for code in range(start, end + 1))
         return pairs
     return []  # formats 0, 2, 6...: single-byte and legacy encodings, not Unicode
@@ -110,7 +110,7 @@ def _format4(data: bytes, offset: int) -> list[tuple[int, int]]:
     starts = ends + 2 * segments + 2
     deltas = starts + 2 * segments
     ranges = deltas + 2 * segments
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     for index, (start, end, delta, range_offset) in enumerate(zip(
             struct.unpack_from(f">{segments}H", data, starts),
             struct.unpack_from(f">{segments}H", data, ends),
@@ -118,6 +118,8 @@ def _format4(data: bytes, offset: int) -> list[tuple[int, int]]:
             struct.unpack_from(f">{segments}H", data, ranges))):
         if start == 0xFFFF or end < start:
             continue
+        if len(pairs) + end - start >= _MAX_CODES:  # overlapping segments: a hostile table
+            raise FontError("cmap segments overlap")
         for code in range(start, end + 1):
             if range_offset == 0:
                 glyph = (code + delta) & 0xFFFF

@@ -25,6 +25,7 @@ import pikepdf
 from .pdf_font_cmap import FontError, glyph_chars, needed_bytes
 
 _MAX_DEPTH = 8  # pages tree and form XObjects inside forms
+_MAX_NODES = 2000  # page-tree nodes, forms and fonts visited (PDFium refuses over 200 pages)
 _FIRST_INFLATE = 4096  # bytes of a font program inflated before its table directory is read
 _BFCHAR_BLOCK = 100  # entries a beginbfchar block may hold
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
@@ -55,7 +56,8 @@ def with_tounicode_maps(data: bytes) -> bytes | None:
             updates = [(font, cmap) for font in _fonts_without_map(pdf)
                        if (cmap := _tounicode(font)) is not None]
             return _updated(data, pdf, updates, int(match.group(1))) if updates else None
-    except (pikepdf.PdfError, FontError, ValueError, TypeError, AttributeError, KeyError):
+    except (pikepdf.PdfError, FontError, _TooLarge, ValueError, TypeError, AttributeError,
+            KeyError, RecursionError):
         return None
 
 
@@ -68,6 +70,10 @@ def _fonts_without_map(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     return list(found.values())
 
 
+class _TooLarge(Exception):
+    """More objects than a report has: the file is left to PDFium's own page limit."""
+
+
 def _walk_pages(node, inherited, found: dict, seen: set, depth: int) -> None:
     """The page tree, each page's resources (its own or inherited) visited. Walked here:
     pikepdf's page list first copies inherited attributes to every page (~2 ms a file)."""
@@ -77,6 +83,8 @@ def _walk_pages(node, inherited, found: dict, seen: set, depth: int) -> None:
         if node.objgen in seen:
             return
         seen.add(node.objgen)
+    if len(seen) > _MAX_NODES:
+        raise _TooLarge()
     resources = node.get("/Resources", inherited)
     kids = node.get("/Kids")
     if isinstance(kids, pikepdf.Array):
@@ -104,6 +112,8 @@ def _visit(resources, found: dict, seen: set, depth: int) -> None:
             if (isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form"
                     and xobject.objgen not in seen):
                 seen.add(xobject.objgen)
+                if len(seen) > _MAX_NODES:
+                    raise _TooLarge()
                 _visit(xobject.get("/Resources"), found, seen, depth + 1)
 
 
