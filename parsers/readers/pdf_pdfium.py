@@ -354,12 +354,13 @@ class Unmappable(Exception):
 @dataclass
 class FontCheck:
     """One document's fonts that give PDFium no Unicode, once their embedded TrueType programs
-    were given ToUnicode maps (pdf_tounicode): what remains has no program to map (a Type 3
-    font drawn with procedures, a font not embedded), or one that was not read (CFF, simple
-    TrueType). The first are left out whole, their unflagged characters too (PDFium read those
-    through an encoding the font was not given for text: a browser's bold Type 3 title came out
-    as "e" and "V"); the second raise Unmappable, and so does a font taken as text on an earlier
-    page and found without Unicode later."""
+    were given ToUnicode maps (pdf_tounicode): what remains is a Type 3 font (glyphs drawn by
+    procedures: no program to map), or a font whose program was not read here (CFF, simple
+    TrueType, one PDFium could not load). The first are left out whole, their unflagged
+    characters too (PDFium read those through an encoding the font was not given for text: a
+    browser's bold Type 3 title came out as "e" and "V"), as pdfminer leaves its "(cid:N)";
+    the second raise Unmappable (pdfminer tries them), and so does a font taken as text on an
+    earlier page and found without Unicode later."""
     objects: list[int] = field(default_factory=list)  # each character's text object, by _chars
     flagged: list[tuple[int, int]] = field(default_factory=list)  # (index, object) without Unicode
     without_program: set[int] = field(default_factory=set)
@@ -383,7 +384,10 @@ class FontCheck:
 
 
 def _has_program(text_page, index: int) -> bool:
+    """False only for a Type 3 font (embedded, drawn by procedures: no font data). A font
+    PDFium calls not embedded may still have a program it could not load, which pdfminer
+    may read."""
     font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(text_page, index))
     size = ctypes.c_size_t()
-    return bool(raw.FPDFFont_GetIsEmbedded(font) and raw.FPDFFont_GetFontData(font, None, 0, size)
-                and size.value)
+    raw.FPDFFont_GetFontData(font, None, 0, size)
+    return not raw.FPDFFont_GetIsEmbedded(font) or size.value > 0
