@@ -84,11 +84,12 @@ def _read(data: bytes) -> tuple[str | None, int, list[_Line | _TablePart], int]:
     """Title, page count, the pages' flow, and how many characters no font could map."""
     # Fonts without ToUnicode maps are given maps before PDFium reads the file (see
     # pdf_tounicode): at once when the bytes hint at them, else when PDFium meets one.
-    repaired = with_tounicode_maps(data) if likely_without_maps(data) else None
+    hinted = likely_without_maps(data)
+    repaired = with_tounicode_maps(data) if hinted else None
     if repaired is None:
         title, page_count, pages = _pdfium_pages(data)
         if pages is None:
-            repaired = with_tounicode_maps(data) or data
+            repaired = (None if hinted else with_tounicode_maps(data)) or data
     if repaired is not None:
         try:
             title, page_count, pages = _pdfium_pages(repaired, pdf_pdfium.FontCheck())
