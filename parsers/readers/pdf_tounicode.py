@@ -29,8 +29,8 @@ _MAX_NODES = 2000  # page-tree nodes, forms and fonts visited (PDFium refuses ov
 _FIRST_INFLATE = 4096  # bytes of a font program inflated before its table directory is read
 _BFCHAR_BLOCK = 100  # entries a beginbfchar block may hold
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
-# The last "N G obj" before a font's /Encoding, within a font dictionary's length of it.
-_OBJECT_HEADER = re.compile(rb"(?s:.*)(?<![0-9])(\d{1,10}) (\d{1,5}) obj\b")
+# "N G" before the last " obj" ahead of a font's /Encoding, within a font dictionary's length.
+_OBJECT_NUMBERS = re.compile(rb"(?<![0-9])(\d{1,10})\s+(\d{1,5})\s*$")
 _HEADER_REACH = 512
 _CMAP_HEAD = (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
               b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
@@ -75,8 +75,7 @@ def _fonts_seen_in_bytes(data: bytes, pdf: pikepdf.Pdf) -> list[pikepdf.Dictiona
     for encoding in (b"/Identity-H", b"/Identity-V"):
         at = data.find(encoding)
         while at >= 0:
-            header = _OBJECT_HEADER.search(data, max(0, at - _HEADER_REACH), at)
-            font = header and pdf.get_object((int(header.group(1)), int(header.group(2))))
+            font = _enclosing_object(data, at, pdf)
             if (len(found) >= _MAX_NODES or not isinstance(font, pikepdf.Dictionary)
                     or font.get("/Subtype") != "/Type0"):
                 return None
@@ -84,6 +83,13 @@ def _fonts_seen_in_bytes(data: bytes, pdf: pikepdf.Pdf) -> list[pikepdf.Dictiona
                 found[font.objgen] = font
             at = data.find(encoding, at + len(encoding))
     return list(found.values()) or None
+
+
+def _enclosing_object(data: bytes, at: int, pdf: pikepdf.Pdf):
+    """The object whose "N G obj" header comes last before `at` (within reach), from qpdf."""
+    header = data.rfind(b" obj", max(0, at - _HEADER_REACH), at)
+    numbers = _OBJECT_NUMBERS.search(data, max(0, header - 24), header) if header > 0 else None
+    return pdf.get_object((int(numbers.group(1)), int(numbers.group(2)))) if numbers else None
 
 
 def _fonts_without_map(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
