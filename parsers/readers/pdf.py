@@ -22,6 +22,7 @@ from ..errors import NeedsOCR, UnreadableInput
 from . import pdf_pdfium
 from .pdf_layout import FoundTable, TextLine, page_layout
 from .pdf_pdfium import PdfiumError
+from .pdf_tounicode import likely_without_maps, with_tounicode_maps
 from .textnorm import clean, collapse, document_title, publish_date_in
 
 MAX_PAGES = 200
@@ -81,27 +82,51 @@ def read_pdf(data: bytes) -> Document:
 
 def _read(data: bytes) -> tuple[str | None, int, list[_Line | _TablePart], int]:
     """Title, page count, the pages' flow, and how many characters no font could map."""
+    # Fonts without ToUnicode maps are given maps before PDFium reads the file (see
+    # pdf_tounicode): at once when the bytes hint at them, else when PDFium meets one.
+    hinted = likely_without_maps(data)
+    repaired = with_tounicode_maps(data) if hinted else None
+    if repaired is None:
+        title, page_count, pages = _pdfium_pages(data)
+        if pages is None:
+            repaired = (None if hinted else with_tounicode_maps(data)) or data
+    if repaired is not None:
+        try:
+            title, page_count, pages = _pdfium_pages(repaired, pdf_pdfium.FontCheck())
+        except PdfiumError:  # the update is at fault: the original file is readable
+            title, page_count, pages = _pdfium_pages(data, pdf_pdfium.FontCheck())
+    if pages is None:
+        from . import pdf_plumber  # pdfminer: only for fonts with programs not read here
+        layouts, unreadable = pdf_plumber.layouts(data)
+    else:
+        layouts = [(page.number, page.height, *page_layout(page.chars, page.edges)) for page in pages]
+        unreadable = sum(page.left_out for page in pages)
+    return title, page_count, _flow([_page_items(*layout) for layout in layouts]), unreadable
+
+
+def _pdfium_pages(data: bytes, fonts: pdf_pdfium.FontCheck | None = None
+                  ) -> tuple[str | None, int, list[pdf_pdfium.Page] | None]:
+    """Title, page count and pages. The pages are None when a font gives no Unicode (without
+    `fonts`: maps are to be made first) or, with `fonts`, when such a font has a program that
+    was not read (pdfminer reads the file then)."""
     document = pdf_pdfium.open_document(data)
     try:
         page_count = len(document)
         if page_count > MAX_PAGES:
             raise UnreadableInput(f"pdf: {page_count} pages, over the {MAX_PAGES}-page limit")
-        pages = []
-        with closing(pdf_pdfium.pages(document)) as read_pages:
-            for page in read_pages:
-                pages.append(page)
-                if page.unmapped_chars:  # the rest is read by pdfminer: no use reading it here
-                    break
-        title = pdf_pdfium.title(document)
+        pages: list[pdf_pdfium.Page] | None = []
+        try:
+            with closing(pdf_pdfium.pages(document, fonts)) as read_pages:
+                for page in read_pages:
+                    if page.needs_maps:
+                        pages = None
+                        break
+                    pages.append(page)
+        except pdf_pdfium.Unmappable:
+            pages = None
+        return pdf_pdfium.title(document), page_count, pages
     finally:
         document.close()
-    unreadable = 0
-    if pages and pages[-1].unmapped_chars:
-        from . import pdf_plumber  # pdfminer: only for fonts PDFium cannot map to Unicode
-        layouts, unreadable = pdf_plumber.layouts(data)
-    else:
-        layouts = [(page.number, page.height, *page_layout(page.chars, page.edges)) for page in pages]
-    return title, page_count, _flow([_page_items(*layout) for layout in layouts]), unreadable
 
 
 def _text_chars(flow: list[_Line | _TablePart]) -> int:

@@ -51,18 +51,17 @@ def page_layout(chars: list[Char], edges: list[Edge]) -> tuple[list[TextLine], l
     boxes = [grid.bbox for grid in grids]  # a property pdfplumber computes on every call
     holders: list[list[Char]] = [[] for _ in grids]
     free: list[Char] = []
-    for char in chars:
+    for char in chars:  # the first table whose box holds the character's centre
         x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-        index = next((i for i, box in enumerate(boxes) if _inside(x, y, box)), None)
-        (free if index is None else holders[index]).append(char)
+        for (left, top, right, bottom), held in zip(boxes, holders):
+            if left <= x < right and top <= y < bottom:
+                held.append(char)
+                break
+        else:
+            free.append(char)
     tables = [FoundTable(box, _cell_texts(grid, held))
               for grid, box, held in zip(grids, boxes, holders)]
     return lines(free), tables
-
-
-def _inside(x: float, y: float, bbox: tuple[float, float, float, float]) -> bool:
-    left, top, right, bottom = bbox
-    return left <= x < right and top <= y < bottom
 
 
 def _grids(edges: list[Edge]) -> list[CellGrid]:

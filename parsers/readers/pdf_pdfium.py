@@ -15,14 +15,14 @@ import ctypes
 import struct
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 # PDFium keeps global state and is not thread-safe: one document at a time per process.
 LOCK = threading.Lock()
-_TEXT, _PATH, _FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+_PATH, _FORM = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
 _MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 _MAX_FORM_DEPTH = 8  # forms inside forms: real files nest two or three deep
 _BAD_PASSWORD = 4  # FPDF_ERR_PASSWORD
@@ -69,7 +69,8 @@ class Page:
     height: float
     chars: list[Char]
     edges: list[Edge]
-    unmapped_chars: int  # characters whose font gives no Unicode (no ToUnicode map)
+    needs_maps: bool = False  # a font gives no Unicode (no ToUnicode map): not read further
+    left_out: int = 0  # read with FontCheck: characters of fonts without a program, left out
 
 
 def open_document(data: bytes) -> pdfium.PdfDocument:
@@ -84,52 +85,97 @@ def title(document: pdfium.PdfDocument) -> str | None:
     return document.get_metadata_dict().get("Title") or None
 
 
-def pages(document: pdfium.PdfDocument) -> Iterator[Page]:
+def pages(document: pdfium.PdfDocument, fonts: FontCheck | None = None) -> Iterator[Page]:
+    """Each page's characters and edges. With `fonts`, the characters of fonts that give no
+    Unicode and have no program are left out (counted), and Unmappable is raised for those
+    that have one."""
     for index in range(len(document)):
         page = document[index]
         try:
-            yield _read_page(page, index + 1)
+            yield _read_page(page, index + 1, fonts)
         finally:
             page.close()
 
 
-def _read_page(page: pdfium.PdfPage, number: int) -> Page:
+def _read_page(page: pdfium.PdfPage, number: int, fonts: FontCheck | None) -> Page:
     left, bottom, _, top = page.get_mediabox()
     height = top - bottom
     text_page = raw.FPDFText_LoadPage(page.raw)
+    left_out = 0
     try:
-        chars, unmapped = _chars(text_page, left, top)
+        chars = _chars(text_page, left, top, fonts)
+        if chars is None:
+            return Page(number, height, [], [], needs_maps=True)
+        if fonts is not None:
+            chars, left_out = fonts.readable(text_page, chars)
     finally:
         raw.FPDFText_ClosePage(text_page)
     edges: list[Edge] = []
-    _collect_edges(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject,
+    _collect_edges(ctypes.cast(page.raw, ctypes.c_void_p).value, _count_objects, _get_object,
                    (1.0, 0.0, 0.0, 1.0, -left, -bottom), height, edges, 0)
-    return Page(number, height, chars, edges, unmapped)
+    return Page(number, height, chars, edges, left_out=left_out)
 
 
-def _chars(text_page, left: float, top: float) -> tuple[list[Char], int]:
+def _chars(text_page, left: float, top: float, fonts: FontCheck | None = None) -> list[Char] | None:
+    """The printed characters; None at the first one whose font gives no Unicode, unless
+    `fonts` is given: then the characters' text objects go to it (FontCheck)."""
     count = raw.FPDFText_CountChars(text_page)
     codes = _codes(text_page, count)
-    box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    chars, unmapped = [], 0
-    is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
-    loose_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
-    font_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
+    page = ctypes.cast(text_page, ctypes.c_void_p).value
+    box, origin_x, origin_y = _BOX, _ORIGIN_X, _ORIGIN_Y
+    box_at, x_at, y_at = ctypes.addressof(box), ctypes.addressof(origin_x), ctypes.addressof(origin_y)
+    loose_box, get_origin, map_error = _loose_box, _char_origin, _map_error
+    text_object, sizes = _text_object_address, {}  # a text object's characters share a size
+    chars = []
     for index, code in enumerate(codes):
+        flagged = map_error(page, index) == 1
         # PDFium adds the spaces and line ends it infers (its word spaces come from font
         # metrics and split "第1项" where LibreOffice changes fonts): only printed ones count.
-        if code in _NOT_PRINTED or (code == 0x20 and is_generated(text_page, index) == 1):
+        # A code without Unicode is printed whatever its value.
+        if not flagged and (code in _NOT_PRINTED
+                            or (code == 0x20 and raw.FPDFText_IsGenerated(text_page, index) == 1)):
             continue
-        if map_error(text_page, index) == 1:
-            unmapped += 1
-        loose_box(text_page, index, box)
-        get_origin(text_page, index, origin_x, origin_y)  # the box's left is the glyph's, less exact
-        get_matrix(text_page, index, matrix)
-        size = font_size(text_page, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
+        if flagged and fonts is None:
+            return None
+        loose_box(page, index, box_at)
+        get_origin(page, index, x_at, y_at)  # the box's left is the glyph's, less exact
+        obj = text_object(page, index)
+        if fonts is not None:
+            fonts.objects.append(obj)
+            if flagged:
+                fonts.flagged.append((index, obj))
+        size = sizes.get(obj)
+        if size is None:
+            size = sizes[obj] = _size(text_page, index)
         chars.append(Char(_HYPHEN if code == _SOFT_HYPHEN else chr(code), origin_x.value - left,
                           box.right - left, top - box.top, top - box.bottom, size))
-    return chars, unmapped
+    return chars
+
+
+def _size(text_page, index: int) -> float:
+    """The character's font size as printed (the text matrix's scale included)."""
+    matrix = _CHAR_MATRIX
+    raw.FPDFText_GetMatrix(text_page, index, matrix)
+    return raw.FPDFText_GetFontSize(text_page, index) * (abs(matrix.d) or abs(matrix.b) or 1.0)
+
+
+def _prototype(function, restype, *argtypes):
+    """A PDFium function called with addresses as plain ints: pypdfium2's prototypes check and
+    convert each argument, which costs more than the call for the per-character functions
+    (0.8 against 0.4 µs for FPDFText_GetCharOrigin, measured)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_PAGE_INDEX = (ctypes.c_void_p, ctypes.c_int)
+_loose_box = _prototype(raw.FPDFText_GetLooseCharBox, ctypes.c_int, *_PAGE_INDEX, ctypes.c_void_p)
+_char_origin = _prototype(raw.FPDFText_GetCharOrigin, ctypes.c_int, *_PAGE_INDEX,
+                          ctypes.c_void_p, ctypes.c_void_p)
+_map_error = _prototype(raw.FPDFText_HasUnicodeMapError, ctypes.c_int, *_PAGE_INDEX)
+_text_object_address = _prototype(raw.FPDFText_GetTextObject, ctypes.c_void_p, *_PAGE_INDEX)
+_font_address = _prototype(raw.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p)
+# Out-parameters of the character calls, reused (PDFium runs under LOCK).
+_BOX, _CHAR_MATRIX = raw.FS_RECTF(), raw.FS_MATRIX()
+_ORIGIN_X, _ORIGIN_Y = ctypes.c_double(), ctypes.c_double()
 
 
 def _codes(text_page, count: int) -> list[int]:
@@ -149,19 +195,20 @@ def _codes(text_page, count: int) -> list[int]:
 
 def _collect_edges(parent, count_objects, get_object, ctm: tuple, height: float,
                    edges: list[Edge], depth: int) -> None:
+    object_type = _object_type
     for index in range(count_objects(parent)):
         obj = get_object(parent, index)
-        kind = raw.FPDFPageObj_GetType(obj)
+        kind = object_type(obj)
         if kind == _PATH:
             _path_edges(obj, ctm, height, edges)
         elif kind == _FORM and depth < _MAX_FORM_DEPTH:
-            _collect_edges(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject,
+            _collect_edges(obj, _form_count_objects, _form_object,
                            _times(_matrix(obj), ctm), height, edges, depth + 1)
 
 
 def _matrix(obj) -> tuple:
     m = _SCRATCH_MATRIX
-    raw.FPDFPageObj_GetMatrix(obj, m)
+    _object_matrix(obj, _SCRATCH_MATRIX_AT)
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
@@ -178,10 +225,29 @@ def _times(m: tuple, n: tuple) -> tuple:
 _SCRATCH_MATRIX = raw.FS_MATRIX()
 _FILL_MODE, _STROKE = ctypes.c_int(), ctypes.c_int()
 _X, _Y = ctypes.c_float(), ctypes.c_float()
+_SCRATCH_MATRIX_AT, _FILL_MODE_AT, _STROKE_AT = (
+    ctypes.addressof(_SCRATCH_MATRIX), ctypes.addressof(_FILL_MODE), ctypes.addressof(_STROKE))
+_X_AT, _Y_AT = ctypes.addressof(_X), ctypes.addressof(_Y)
+# The page-object calls, made for each of a page's ~1,500 objects, with int addresses too.
+_count_objects = _prototype(raw.FPDFPage_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_get_object = _prototype(raw.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_form_count_objects = _prototype(raw.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_form_object = _prototype(raw.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p,
+                          ctypes.c_ulong)
+_object_type = _prototype(raw.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_object_matrix = _prototype(raw.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p,
+                            ctypes.c_void_p)
+_draw_mode = _prototype(raw.FPDFPath_GetDrawMode, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p,
+                        ctypes.c_void_p)
+_count_segments = _prototype(raw.FPDFPath_CountSegments, ctypes.c_int, ctypes.c_void_p)
+_segment_point = _prototype(raw.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p,
+                            ctypes.c_void_p, ctypes.c_void_p)
+_segment_type = _prototype(raw.FPDFPathSegment_GetType, ctypes.c_int, ctypes.c_void_p)
+_segment_close = _prototype(raw.FPDFPathSegment_GetClose, ctypes.c_int, ctypes.c_void_p)
 
 
 def _path_edges(path, ctm: tuple, height: float, edges: list[Edge]) -> None:
-    raw.FPDFPath_GetDrawMode(path, _FILL_MODE, _STROKE)
+    _draw_mode(path, _FILL_MODE_AT, _STROKE_AT)
     if not _FILL_MODE.value and not _STROKE.value:  # a clipping path: nothing is painted
         return
     for shape, points in _subpaths(path, _times(_matrix(path), ctm), height):
@@ -222,13 +288,13 @@ def _subpaths(path, ctm: tuple, height: float) -> list[tuple[str, list[tuple[flo
 # The layout is checked against the API on the first path of two segments or more; if it differs (another PDFium
 # build), segments are read one call at a time.
 _POINT = struct.Struct("<ffBB2x")
-_segment_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(raw.FPDFPath_GetPathSegment, ctypes.c_void_p).value)
+_segment_address = _prototype(raw.FPDFPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p,
+                              ctypes.c_int)
 _layout_checked: list[bool] = []  # [True] when the array layout matched the API, [False] if not
 
 
 def _segments(path) -> list[tuple[float, float, int, int]]:
-    count = raw.FPDFPath_CountSegments(path)
+    count = _count_segments(path)
     if count <= 0:
         return []
     if not _layout_checked and count > 1:  # two segments at least: the stride is checked too
@@ -245,13 +311,11 @@ def _segments_by_array(path, count: int) -> list[tuple[float, float, int, int]]:
 
 def _segments_by_call(path, count: int) -> list[tuple[float, float, int, int]]:
     x, y = _X, _Y
-    get_segment, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetType
-    get_point, get_close = raw.FPDFPathSegment_GetPoint, raw.FPDFPathSegment_GetClose
     found = []
     for index in range(count):
-        segment = get_segment(path, index)
-        get_point(segment, x, y)
-        found.append((x.value, y.value, get_type(segment), int(get_close(segment))))
+        segment = _segment_address(path, index)
+        _segment_point(segment, _X_AT, _Y_AT)
+        found.append((x.value, y.value, _segment_type(segment), int(_segment_close(segment) != 0)))
     return found
 
 
@@ -280,3 +344,50 @@ def _is_rectangle(points: list[tuple[float, float]]) -> bool:
     (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = points
     return last == points[0] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
                                   or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0))
+
+
+class Unmappable(Exception):
+    """A font that gives no Unicode has a program that was not read (parsers/readers/pdf.py
+    falls back to pdfminer)."""
+
+
+@dataclass
+class FontCheck:
+    """One document's fonts that give PDFium no Unicode, once their embedded TrueType programs
+    were given ToUnicode maps (pdf_tounicode): what remains is a Type 3 font (glyphs drawn by
+    procedures: no program to map), or a font whose program was not read here (CFF, simple
+    TrueType, one PDFium could not load). The first are left out whole, their unflagged
+    characters too (PDFium read those through an encoding the font was not given for text: a
+    browser's bold Type 3 title came out as "e" and "V"), as pdfminer leaves its "(cid:N)";
+    the second raise Unmappable (pdfminer tries them), and so does a font taken as text on an
+    earlier page and found without Unicode later."""
+    objects: list[int] = field(default_factory=list)  # each character's text object, by _chars
+    flagged: list[tuple[int, int]] = field(default_factory=list)  # (index, object) without Unicode
+    without_program: set[int] = field(default_factory=set)
+    read_as_text: set[int] = field(default_factory=set)
+
+    def readable(self, text_page, chars: list[Char]) -> tuple[list[Char], int]:
+        """The characters of fonts that have Unicode or a program, and how many were left out."""
+        objects, flagged, self.objects, self.flagged = self.objects, self.flagged, [], []
+        fonts = {obj: _font_address(obj) or 0 for obj in set(objects)}  # text object -> font
+        for index, obj in flagged:
+            if fonts[obj] not in self.without_program:
+                if fonts[obj] in self.read_as_text or _has_program(text_page, index):
+                    raise Unmappable("a font without Unicode has a program that was not read")
+                self.without_program.add(fonts[obj])
+        page_fonts = set(fonts.values())
+        self.read_as_text.update(page_fonts - self.without_program)
+        if not page_fonts & self.without_program:
+            return chars, 0
+        kept = [char for char, obj in zip(chars, objects) if fonts[obj] not in self.without_program]
+        return kept, len(chars) - len(kept)
+
+
+def _has_program(text_page, index: int) -> bool:
+    """False only for a Type 3 font (embedded, drawn by procedures: no font data). A font
+    PDFium calls not embedded may still have a program it could not load, which pdfminer
+    may read."""
+    font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(text_page, index))
+    size = ctypes.c_size_t()
+    raw.FPDFFont_GetFontData(font, None, 0, size)
+    return not raw.FPDFFont_GetIsEmbedded(font) or size.value > 0

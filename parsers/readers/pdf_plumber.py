@@ -1,8 +1,10 @@
-"""Pages through pdfplumber (pdfminer): for PDFs whose fonts give PDFium no Unicode.
+"""Pages through pdfplumber (pdfminer): the last resort for fonts PDFium gives no Unicode.
 
-A font without a ToUnicode map leaves PDFium with glyph numbers, where pdfminer still reads
-the text through the embedded TrueType font's own character map. Such files are rare and
-pdfminer is 10-20x slower, so it reads only them (parsers/readers/pdf.py decides).
+Fonts without ToUnicode maps are mostly read on the PDFium path (Identity-H TrueType CID
+fonts get maps from their programs: pdf_tounicode.py). What remains with a program not read
+there (a simple TrueType or a CFF font without a map) comes here: pdfminer tries the font's
+encoding and TrueType cmap. It is 10-20x slower, so it reads only those files
+(parsers/readers/pdf.py decides); `documents_read` counts them.
 """
 from __future__ import annotations
 
@@ -25,11 +27,14 @@ _PDF_ERRORS = (PdfminerException, MalformedPDFException, PDFException, PSExcepti
 
 PageLayout = tuple[int, float, list[TextLine], list[FoundTable]]
 _UNMAPPED = re.compile(r"\(cid:\d+\)")  # pdfminer's text for a glyph it cannot map
+documents_read = 0  # files read here in this process (tests check the fast path was taken)
 
 
 def layouts(data: bytes) -> tuple[list[PageLayout], int]:
     """Each page's number, height, text lines and ruled tables, and the count of characters
     whose font gives no Unicode at all (pdfminer's "(cid:N)": left out). Errors as PdfiumError."""
+    global documents_read
+    documents_read += 1
     unreadable = [0]
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:

@@ -243,9 +243,9 @@ def test_browser_printed_report_gives_the_seeds_cells(browser_printed: bytes) ->
     assert len(cells) == 200 and cells == expected
 
 
-def test_fonts_without_unicode_maps_read_through_pdfminer(browser_printed: bytes) -> None:
-    """Without ToUnicode maps PDFium has glyph numbers only; pdfminer finds the text in the
-    embedded fonts' own character maps: the same tables as with the maps."""
+def test_fonts_without_unicode_maps_read_through_their_programs(browser_printed: bytes) -> None:
+    """Without ToUnicode maps PDFium has glyph numbers only; maps are made from the embedded
+    fonts' own character maps (tests/parsers/test_pdf_tounicode.py): the same tables."""
     from tests.parsers.fixture_builders import without_tounicode
 
     unmapped = without_tounicode(browser_printed)
@@ -279,9 +279,14 @@ def _with_unmappable_line(readable: str | None) -> bytes:
 
 
 def test_characters_no_font_can_map_are_left_out_and_flagged() -> None:
-    """No reader can tell such text: it is left out and flagged, never passed on as text."""
+    """No reader can tell such text: it is left out and flagged, never passed on as text. A
+    simple TrueType font gets no map from its program here: pdfminer, the last resort, tries."""
+    from parsers.readers import pdf_plumber
+
     readable = "二、收到和处理政府信息公开申请情况：本年度共收到申请十二件。"
+    before = pdf_plumber.documents_read
     document = read(_with_unmappable_line(readable))
+    assert pdf_plumber.documents_read == before + 1
     assert document.blocks == [readable]
     assert document.warnings == ["pdf: 25 characters in fonts that give no Unicode for them "
                                  "(left out: the text around them is incomplete)"]
