@@ -10,8 +10,9 @@ content hash and the paragraph diff see the text after `paragraphs()` removes al
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
+
+from parsers.nfkc import nfkc
 
 # CJK ideographs, CJK punctuation and full-width forms: a space beside one carries no meaning
 # in Chinese text (writers and converters put them in freely).
@@ -39,22 +40,6 @@ _FURNITURE = re.compile(
 _INLINE_FOOTER = re.compile(r"(?:https?|file)://\S+?\s+\d{1,4}\s*/\s*\d{1,4}(?!\d)")
 _REPEATED_MAX_CHARS = 60  # a running header is short; a repeated long line is content
 _DIGITS = re.compile(r"\d+")
-
-
-# The compatibility characters Chinese reports are full of: full-width ASCII (，：１) and
-# Unicode spaces. Replacing these first, NFKC itself runs only for a line that still needs it
-# (is_normalized is a quick check): unicodedata.normalize costs ~0.3 us a character, which
-# made the content hash cost a third of a page's parse.
-_COMMON = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\uff01-\uff5e]")
-_COMMON_NFKC = {chr(c): unicodedata.normalize("NFKC", chr(c))
-                for c in (0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000,
-                          *range(0xFF01, 0xFF5F))}
-
-
-def nfkc(text: str) -> str:
-    """unicodedata.normalize("NFKC", text), faster for the common characters."""
-    quick = _COMMON.sub(lambda m: _COMMON_NFKC[m.group()], text)
-    return quick if unicodedata.is_normalized("NFKC", quick) else unicodedata.normalize("NFKC", quick)
 
 
 def normalise_line(line: str) -> str:

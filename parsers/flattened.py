@@ -14,10 +14,10 @@ rule: it is never filled with a guess.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from .labels import ACTIVE_DEFAULT_COLS, APPEAL_COLS, APPEAL_ROWS, COLUMN_UNIT, REQUEST_COLS
+from .nfkc import nfkc
 from .values import clean_raw, parse_number
 
 # Keywords that name each row inside its (official or variant) label, in table order.
@@ -91,7 +91,7 @@ def looks_flattened(text: str) -> bool:
     """A paragraph holding table rows run together (label then digits, several times)."""
     if len(text) <= 30:
         return False
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     return len(_RUN_INTO_DIGITS.findall(text)) >= _MIN_RUNS or bool(_APPEALS_RUN.search(text))
 
 
@@ -198,6 +198,11 @@ def split_runs(tokens: list[str], kinds: tuple[str, ...], sum_groups: tuple[tupl
     return out if complete else None
 
 
+def _too_short(tokens: list[str], cells: int) -> bool:
+    """Fewer characters than cells: some cell printed nothing (a blank lost in flattening)."""
+    return sum(map(len, tokens)) < cells
+
+
 def _value(part: str, col: str) -> int | float | None:
     return parse_number(part, COLUMN_UNIT.get(col))[1]
 
@@ -206,7 +211,7 @@ def _value(part: str, col: str) -> int | float | None:
 
 class _Reader:
     def __init__(self, text: str) -> None:
-        self.text = unicodedata.normalize("NFKC", clean_raw(text))
+        self.text = nfkc(clean_raw(text))
         self.res = FlatResult()
         self.budget = [_PARAGRAPH_BUDGET]
 
@@ -264,7 +269,8 @@ class _Reader:
             if key not in found:
                 self.warn(f"requests/{key}: its label was not found in the flattened table; not read")
         # a row printing nothing, or too few numbers, shows the table leaves cells blank
-        blanks = any(len(groups) != 1 or sum(map(len, groups[0])) < len(REQUEST_COLS) for _, groups in runs)
+        blanks = any(len(groups) != 1 or _too_short(groups[0], len(REQUEST_COLS))
+                     for _, groups in runs)
         for key, groups in runs:
             readings = self._row_readings("requests", key, groups, REQUEST_COLS, ((0, 6),), kinds)
             sparse = self._sparse_totals(groups[0]) if blanks and len(groups) == 1 else set()
@@ -311,9 +317,10 @@ class _Reader:
             self.warn(f"{table}/{key}: digits '{shown}' run together: too many ways to split them; not read")
             return None
         if not splits:
-            why = ("fewer digits than cells: blank cells lost in flattening" if sum(map(len, groups[0])) < len(cols)
-                   else f"no split into {len(cols)} cells fits the rules (a blank cell lost, or "
-                   "the row breaks a rule)")
+            why = ("fewer digits than cells: blank cells lost in flattening"
+                   if _too_short(groups[0], len(cols)) else
+                   f"no split into {len(cols)} cells fits the rules (a blank cell lost, or the row "
+                   "breaks a rule)")
             self.warn(f"{table}/{key}: digits '{shown}' run together: {why}; not read")
             return None
         return [tuple((p, _value(p, c.split("/")[-1])) for p, c in zip(s, cols)) for s in splits]
@@ -329,13 +336,14 @@ class _Reader:
         """A row whose digits also fit with blank cells lost: which columns its numbers belong
         to is not known; its total is read when every split agrees on it."""
         if len(totals) != 1:
-            self.warn(f"requests/{key}: digits fit with blank cells lost, totals {sorted(totals)[:_SHOWN]} "
-                      f"possible; not read")
+            self.warn(f"requests/{key}: digits fit with blank cells lost, totals "
+                      f"{sorted(totals)[:_SHOWN]} possible; not read")
             return
         total = totals.pop()
-        self.warn(f"requests/{key}: digits fit with blank cells lost in flattening: only the row total "
-                  f"{total} is read")
-        self.res.rows[("requests", key)] = [FlatCell(REQUEST_COLS[-1], total, _value(total, "total"))]
+        self.warn(f"requests/{key}: digits fit with blank cells lost in flattening: only the row "
+                  f"total {total} is read")
+        self.res.rows[("requests", key)] = [FlatCell(REQUEST_COLS[-1], total,
+                                                     _value(total, "total"))]
 
     def _emit(self, table: str, key: str, cols: tuple[str, ...], readings: list[tuple],
               fit: str = "fit every rule") -> None:
