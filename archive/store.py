@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from itertools import groupby, islice, repeat
 from pathlib import Path
+from typing import Any
 
 from parsers import ParseError, Report, parse
 from parsers.errors import one_line
@@ -623,21 +624,22 @@ class Archive:
             "JOIN captures c ON c.id = v.capture_id JOIN reports r ON r.id = v.report_id "
             "ORDER BY v.report_id, v.id").fetchall()
         for report_id, rows in groupby(versions, key=lambda row: row[0]):
-            snaps: dict[int, Snapshot | None] = {}  # capture id -> this parser's reading, for this report only
+            snaps: dict[int, Snapshot | None] = {}  # capture id -> this parser's reading (this report)
             for _, version_id, capture_id, url, final_url, ctype, current in rows:
                 stats["versions"] += 1
                 snaps[capture_id] = self._reparse_version(
-                    report_id, version_id, version_id == current,
-                    self._parse_original(capture_id, url, final_url, ctype), stats)
+                    report_id, version_id, version_id == current, self._reread(self._original(
+                        capture_id, url=url, final_url=final_url, content_type=ctype)), stats)
             stats["documents"] += self._reread_documents(report_id, snaps)
         stats.update(self._recover())
         return stats
 
-    def _parse_original(self, capture_id: int, url: str, final_url: str | None,
-                        content_type: str | None) -> Snapshot | None:
-        """The snapshot the current parser makes of an archived capture; None when it fails."""
-        capture = Capture(url=url, final_url=final_url, content_type=content_type,
-                          body=self.read_original(capture_id).payload)
+    def _original(self, capture_id: int, **fields: Any) -> Capture:
+        """An archived capture again, its bytes from the WARC original."""
+        return Capture(**fields, body=self.read_original(capture_id).payload)
+
+    def _reread(self, capture: Capture) -> Snapshot | None:
+        """The current parser's snapshot of an archived capture; None when it fails."""
         return _snapshot(parse_capture(capture, self.bounded_parse))[0]
 
     def _reparse_version(self, report_id: int, version_id: int, is_current: bool,
@@ -664,14 +666,15 @@ class Archive:
         would differ from what the old parser read, and look like a revision."""
         done = 0
         rows = self.conn.execute(
-            "SELECT d.url, d.version_id, d.last_seen, c.id, c.final_url, c.content_type FROM documents d "
-            "JOIN captures c ON c.id = d.capture_id WHERE d.report_id = ? ORDER BY d.id", [report_id]).fetchall()
+            "SELECT d.url, d.version_id, d.last_seen, c.id, c.final_url, c.content_type "
+            "FROM documents d JOIN captures c ON c.id = d.capture_id WHERE d.report_id = ? "
+            "ORDER BY d.id", [report_id]).fetchall()
         if not rows:
             return 0
         with self._transaction():
             for url, version_id, seen, capture_id, final_url, ctype in rows:
-                snap = snaps[capture_id] if capture_id in snaps else self._parse_original(
-                    capture_id, url, final_url, ctype)
+                snap = snaps[capture_id] if capture_id in snaps else self._reread(self._original(
+                    capture_id, url=url, final_url=final_url, content_type=ctype))
                 if snap is None:  # unreadable now: its last reading stays
                     continue
                 reading = Reading.of(snap, url)
@@ -693,10 +696,9 @@ class Archive:
             "SELECT id, url, final_url, content_type, site_id, agency_hint, year_hint, fetched_at "
             "FROM captures WHERE outcome IN ('error', 'not_report') ORDER BY id").fetchall()
         for capture_id, url, final_url, ctype, site_id, hint, year_hint, fetched_at in failed:
-            capture = Capture(url=url, final_url=final_url, content_type=ctype, site_id=site_id,
-                              agency_hint=hint, year_hint=year_hint,
-                              body=self.read_original(capture_id).payload)
-            snap, _error = _snapshot(parse_capture(capture, self.bounded_parse))
+            capture = self._original(capture_id, url=url, final_url=final_url, content_type=ctype,
+                                     site_id=site_id, agency_hint=hint, year_hint=year_hint)
+            snap = self._reread(capture)
             if snap is None:
                 continue
             with self._transaction():
