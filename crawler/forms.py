@@ -41,10 +41,10 @@ class FormPager:
         self.sent: dict[str, int] = {}  # form key -> posts made
         self.cut_forms: set[str] = set()
 
-    def requests(self, response: TextResponse, callback: Any = None, cut: Callable[[str], None] | None = None,
-                 **request_kwargs: Any) -> Iterator[Request]:
+    def requests(self, response: TextResponse, callback: Any = None,
+                 cut: Callable[[str], None] | None = None, **request_kwargs: Any) -> Iterator[Request]:
         """The posts that continue this list page, none once the page repeats one already read.
-        A form past MAX_FORM_PAGES posts is cut: `cut` is told once, so the crawl is not complete."""
+        A form past MAX_FORM_PAGES posts is cut: `cut` is told once (the crawl is not complete)."""
         signature = _signature(response)
         for form_key, build in _pager_forms(response, signature):
             read = self.pages_read.setdefault(form_key, set())

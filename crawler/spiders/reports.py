@@ -28,7 +28,8 @@ from ..coverage import CrawlCoverage
 from ..decoding import with_encoding
 from ..documents import decide_kind, disposition_filename, file_stem, is_document_link, \
     stated_content_type
-from ..explore import CONTINUATION, DEFAULT_BUDGET, REPORT_PRIORITY, BudgetCut, ExploreBudget, link_score
+from ..explore import (CONTINUATION, DEFAULT_BUDGET, REPORT_PRIORITY, BudgetCut, ExploreBudget,
+                       link_score)
 from ..forms import FormPager
 from ..items import CaptureItem, GoneItem
 from ..links import Link, page_links
@@ -85,8 +86,8 @@ class ReportSpider(Spider):
 
     @property
     def explore_budget(self) -> ExploreBudget:
-        return ExploreBudget(self.state, self.settings.getint("NIANBAO_EXPLORE_BUDGET", DEFAULT_BUDGET),
-                             self.shared_explored)
+        budget = self.settings.getint("NIANBAO_EXPLORE_BUDGET", DEFAULT_BUDGET)
+        return ExploreBudget(self.state, budget, self.shared_explored)
 
     def column_used(self, site_id: str) -> str | None:
         """'title <url>' of the column that listed the most report candidates."""
