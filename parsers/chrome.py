@@ -70,5 +70,9 @@ def without_chrome(doc: Document) -> Document:
     """The document with chrome cut from its paragraphs and title (table cells are kept:
     a statistics table holds no chrome, and its blank cells must stay where they are)."""
     blocks = [b if not isinstance(b, str) else strip_chrome(b) for b in doc.blocks]
-    title = strip_chrome(doc.title) if doc.title else doc.title
-    return replace(doc, blocks=[b for b in blocks if b != ""], title=title or None)
+    # the title on demand, as the document gives it (parsers.document._OnDemand)
+    return replace(doc, blocks=[b for b in blocks if b != ""], title=lambda: _without_chrome(doc.title))
+
+
+def _without_chrome(title: str | None) -> str | None:
+    return (strip_chrome(title) if title else None) or None

@@ -1,4 +1,8 @@
 """Errors for input that cannot be read. Failed consistency checks are data, not errors."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 ERROR_LINE_CHARS = 300
 
@@ -29,3 +33,18 @@ class ConverterMissing(ParseError):
 
 class InputTooLarge(ParseError):
     pass
+
+
+@contextmanager
+def as_parse_errors(kind: str) -> Iterator[None]:
+    """Whatever goes wrong inside a reader leaves as a ParseError with a one-line message:
+    any library failure on hostile input becomes a clean error."""
+    try:
+        yield
+    except ParseError:
+        raise
+    except RecursionError:
+        raise UnreadableInput(f"{kind}: nesting too deep to read") from None
+    except Exception as exc:
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        raise UnreadableInput(f"{kind}: {type(exc).__name__}: {detail}".rstrip(": ")) from exc

@@ -3,6 +3,7 @@ contacts, cited websites, region."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from .model import Contacts, Region
@@ -48,8 +49,9 @@ _URL = re.compile(rf"(?:{_URL_START})(?i:[A-Za-z0-9\-._~:/?#\[\]@!$&*+;=%]+)")
 _TITLE_LINES = 10  # the title is among the first lines (after a page's menu and breadcrumb)
 
 
-def find_title(paragraphs: list[str], doc_title: str | None) -> str | None:
-    """The report's title: the first lines joined up to the one ending in 报告."""
+def find_title(paragraphs: list[str], given: Callable[[], str | None]) -> str | None:
+    """The report's title: the first lines joined up to the one ending in 报告, else the one
+    the document gives (asked only then: a DOCX reads its styles for it)."""
     head: list[str] = []
     for p in paragraphs[:_TITLE_LINES]:
         if len(p) > 60:
@@ -62,7 +64,7 @@ def find_title(paragraphs: list[str], doc_title: str | None) -> str | None:
         joined = restore_title_year("".join(head), None)
         if _TITLE_END.search(joined) and _TITLE_WORDS.search(joined):
             return joined
-    if doc_title:
+    if doc_title := given():
         t = doc_title.strip()
         # drop a site name appended to the page title ("… - 宜春市人民政府")
         t = re.split(r"\s+[-_|—]+\s+|_", t)[0].strip() if _TITLE_WORDS.search(t.split("_")[0]) else t

@@ -33,6 +33,10 @@ def _render(doc: Document) -> tuple[str, dict[int, list[str]]]:
     return "\n".join(out), rendered
 
 
+def _page_title(doc: Document) -> str | None:
+    return None if is_body_mark(doc.title) else doc.title
+
+
 def decide_format(found: set[str], votes: dict[str, int]) -> str:
     """"2021" | "2019" | "none", from the table structure only."""
     if not found:
@@ -52,9 +56,8 @@ def build_report(doc: Document) -> Report:
 
     preamble = read_preamble(paragraphs)
     body = paragraphs[preamble.body_start:]
-    page_title = None if is_body_mark(doc.title) else doc.title
     period = find_period(text)
-    title = find_title(body, preamble.get("title") or page_title)
+    title = find_title(body, lambda: preamble.get("title") or _page_title(doc))
     year = find_year(title, period, body)
     title = restore_title_year(title, year)
     agency = agency_from_title(title) or preamble.get("agency") or agency_fallback(body)

@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..document import Document
-from ..errors import InputTooLarge, NeedsOCR, ParseError, UnreadableInput
+from ..errors import InputTooLarge, NeedsOCR, UnreadableInput, as_parse_errors
 from . import magic
 from .encoding import decode
 
@@ -54,15 +54,8 @@ def read(data: bytes, content_type: str | None = None, url: str | None = None,
     if not data.strip():
         raise UnreadableInput("input is empty")
     kind = sniff_kind(data, content_type, url)
-    try:
+    with as_parse_errors(kind):
         return _read_kind(kind, data, content_type, ocr)
-    except ParseError:
-        raise
-    except RecursionError:
-        raise UnreadableInput(f"{kind}: nesting too deep to read") from None
-    except Exception as exc:  # any library failure on hostile input becomes a clean error
-        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
-        raise UnreadableInput(f"{kind}: {type(exc).__name__}: {detail}".rstrip(": ")) from exc
 
 
 def sniff_kind(data: bytes, content_type: str | None = None, url: str | None = None) -> str:

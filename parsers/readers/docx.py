@@ -21,7 +21,7 @@ from itertools import islice
 from lxml import etree
 
 from ..document import Block, Document, Table
-from ..errors import UnreadableInput
+from ..errors import UnreadableInput, as_parse_errors
 from .textnorm import clean, clean_marked, document_title, publish_date_in
 
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
@@ -50,6 +50,15 @@ _BREAK, _CELL_END, _ROW_END, _TABLE_START, _TABLE_END, _CONTINUED = _MARKS = (
     "\ue000\ue001\ue002\ue003\ue004\ue005")
 # Their UTF-8 bytes: EE 80 80-85 (one regex pass; six substring scans took 0.1 ms a document).
 _MARK_BYTES = re.compile(b"\xee\x80[\x80-\x85]")
+# Layout that holds no text, taken out of word/document.xml's bytes before it is parsed: a
+# cell's width (w:tcW) and run properties made of empty elements only (fonts, sizes, language:
+# the bulk of what Word, WPS and LibreOffice write, 3-5x the text's bytes). libxml2 cannot skip
+# elements while it builds the tree, and the tree and the XSLT's walk cost time by the node;
+# a regex with a literal start costs a fraction. Safe because these are whole elements
+# (tags cannot hold "<", text cannot hold an unescaped "<"), none of them is read here, and a
+# run's properties never hold text; not done when CDATA could hide a tag-like text.
+_LAYOUT_ONLY = (re.compile(rb"<w:tcW [^<>]*/>"),
+                re.compile(rb"<w:rPr>(?:<w:[A-Za-z]+(?: [^<>]*)?/>)*</w:rPr>"))
 # A cell a vertical merge continues: _CONTINUED where a cell starts, through its _CELL_END.
 _CONTINUED_CELL = re.compile(
     f"{_CONTINUED}(?<=[{_CELL_END}{_ROW_END}{_TABLE_START}]{_CONTINUED})[^{_CELL_END}]*{_CELL_END}")
@@ -107,17 +116,25 @@ _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_net
 
 
 def read_docx(data: bytes) -> Document:
-    with _checked_archive(data) as archive:
-        package = _Package(archive)
-        document = package.xml(package.document, without=_MARK_BYTES)
-        body = document.find(_BODY)
-        if body is None:
-            raise UnreadableInput("docx: the document part has no body")
-        blocks = _blocks(document)
-        title = _styled_title(body, package) or document_title(package.core_title())
+    # Not closed: a ZIP in memory holds no file, and the title is read from it on demand.
+    package = _Package(_checked_archive(data))
+    document = package.xml(package.document, document=True)
+    body = document.find(_BODY)
+    if body is None:
+        raise UnreadableInput("docx: the document part has no body")
+    blocks = _blocks(document)
+    opening = list(islice(body.iterchildren(_P), _DATE_SEARCH_PARAGRAPHS))
     warnings = [] if blocks else ["docx: no text in the document body (images only?)"]
-    return Document(blocks=blocks, kind="docx", title=title,
+    return Document(blocks=blocks, kind="docx", title=lambda: _title(opening, package),
                     publish_date=_publish_date(blocks), warnings=warnings)
+
+
+def _title(opening: list, package: "_Package") -> str | None:
+    """The styled title, else the core properties' one. Read on demand (parsers.document's
+    _OnDemand): the styles part costs a quarter of the reader, and a report needs this title
+    only when its text has none."""
+    with as_parse_errors("docx"):
+        return _styled_title(opening, package) or document_title(package.core_title())
 
 
 class _Package:
@@ -132,18 +149,25 @@ class _Package:
         self.core = root.get(_CORE_PROPERTIES)
         folder, name = posixpath.split(self.document)
         self.styles = self._targets(folder, f"{folder}/_rels/{name}.rels").get(_STYLES)
+        # checked now, though the parts are read only for the title (on demand)
+        for part in (self.document, self.styles, self.core):
+            if part and part not in self.names:
+                raise UnreadableInput(f"docx: broken package, missing part '{part}'")
 
-    def xml(self, name: str, without: re.Pattern[bytes] | None = None):
-        """The part parsed; `without`: bytes taken out of it first."""
+    def xml(self, name: str, document: bool = False):
+        """The part parsed; the document part without marks (always) and layout (_lean)."""
         if name not in self.names:
             raise UnreadableInput(f"docx: broken package, missing part '{name}'")
         data = _part(self.archive, self.archive.getinfo(name))
-        if without is not None and without.search(data):
-            data = without.sub(b"", data)
+        if document and _MARK_BYTES.search(data):
+            data = _MARK_BYTES.sub(b"", data)
         try:
-            root = etree.fromstring(data, _PARSER)
-        except etree.XMLSyntaxError as exc:
-            raise UnreadableInput(f"docx: {name} is not well-formed XML ({exc})") from None
+            root = etree.fromstring(_lean(data) if document else data, _PARSER)
+        except etree.XMLSyntaxError:
+            try:  # the error as the part gives it, at its own line and column
+                root = etree.fromstring(data, _PARSER)
+            except etree.XMLSyntaxError as exc:
+                raise UnreadableInput(f"docx: {name} is not well-formed XML ({exc})") from None
         # Entities are never expanded (resolve_entities=False, no_network) and a DOCX never
         # needs a DTD: one is refused with a clear reason rather than read around.
         if root.getroottree().docinfo.doctype:
@@ -166,8 +190,6 @@ class _Package:
         that may be wanted are parsed (_scanned_style_names); any other is pull-parsed."""
         if not self.styles:
             return {}
-        if self.styles not in self.names:
-            raise UnreadableInput(f"docx: broken package, missing part '{self.styles}'")
         try:
             with self.archive.open(self.styles) as stream:
                 names = _scanned_style_names(stream, wanted)
@@ -343,6 +365,15 @@ def _from_first_style(stream) -> Iterator[bytes]:
         yield chunk
 
 
+def _lean(data: bytes) -> bytes:
+    """The document part without the layout of _LAYOUT_ONLY (kept whole when it has CDATA)."""
+    if b"<![CDATA[" in data:
+        return data
+    for pattern in _LAYOUT_ONLY:
+        data = pattern.sub(b"", data)
+    return data
+
+
 def _part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     try:
         return archive.read(info)
@@ -379,10 +410,9 @@ def _paragraph_text(paragraph) -> str:
     return "".join(node if isinstance(node, str) else " " for node in _TEXT_NODES(paragraph))
 
 
-def _styled_title(body, package: _Package) -> str | None:
+def _styled_title(paragraphs: list, package: _Package) -> str | None:
     """The first of the opening body paragraphs in a title or heading style ("标题" in
     Chinese); a paragraph without a known style has the default paragraph style."""
-    paragraphs = list(islice(body.iterchildren(_P), _DATE_SEARCH_PARAGRAPHS))
     if not paragraphs:
         return None
     style_ids = [style.get(_VAL) if (style := p.find(f"{_PPR}/{_PSTYLE}")) is not None else None
