@@ -52,13 +52,13 @@ _BREAK, _CELL_END, _ROW_END, _TABLE_START, _TABLE_END, _CONTINUED = _MARKS = (
 _MARK_BYTES = re.compile(b"\xee\x80[\x80-\x85]")
 # Layout that holds no text, taken out of word/document.xml's bytes before it is parsed: a
 # cell's width (w:tcW) and run properties made of empty elements only (fonts, sizes, language:
-# the bulk of what Word, WPS and LibreOffice write, 3-5x the text's bytes). libxml2 cannot skip
-# elements while it builds the tree, and the tree and the XSLT's walk cost time by the node;
-# a regex with a literal start costs a fraction. Safe because these are whole elements
-# (tags cannot hold "<", text cannot hold an unescaped "<"), none of them is read here, and a
-# run's properties never hold text; not done when CDATA could hide a tag-like text.
-_LAYOUT_ONLY = (re.compile(rb"<w:tcW [^<>]*/>"),
-                re.compile(rb"<w:rPr>(?:<w:[A-Za-z]+(?: [^<>]*)?/>)*</w:rPr>"))
+# the bulk of what Word, WPS and LibreOffice write, 3-5x the text's bytes), none of them one
+# the stylesheet reads (a w:tab there would be a space). libxml2 cannot skip elements while it
+# builds the tree, and the tree and the XSLT's walk cost time by the node; a regex with a
+# literal start costs a fraction. Whole elements only: a tag cannot hold "<", nor can text
+# unescaped; not done when CDATA could hide a tag-like text (_lean).
+_LAYOUT_ONLY = (re.compile(rb"<w:tcW [^<>]*/>"), re.compile(
+    rb"<w:rPr>(?:<w:(?!(?:t|tab|br|cr|vMerge)[ />])[A-Za-z]+(?: [^<>]*)?/>)*</w:rPr>"))
 # A cell a vertical merge continues: _CONTINUED where a cell starts, through its _CELL_END.
 _CONTINUED_CELL = re.compile(
     f"{_CONTINUED}(?<=[{_CELL_END}{_ROW_END}{_TABLE_START}]{_CONTINUED})[^{_CELL_END}]*{_CELL_END}")
