@@ -4,8 +4,9 @@ Every kind of file the test suite reads, plus the real-world producers the fixtu
 for: reportlab (the built-in CID font STSong-Light: no embedded font, no ToUnicode map),
 headless Chromium printing the seed HTML pages (embedded subset TrueType with ToUnicode, the
 way browser-printed reports are made), the same with the ToUnicode maps taken out, LibreOffice
-exporting the seed DOCX files (ruled Word-like tables), and tables running over pages from
-each producer. The slow producers (Chromium, LibreOffice: seconds a file) are run once; the
+exporting the seed DOCX files (ruled Word-like tables) and saving them as DOCX again (the XML
+office suites write: properties on every run and cell, 5x the bytes of python-docx's), and
+tables running over pages from each producer. The slow producers (Chromium, LibreOffice: seconds a file) are run once; the
 files are kept in the cache directory, keyed by this module's source so a change rebuilds them.
 """
 from __future__ import annotations
@@ -49,6 +50,7 @@ def _builders(kinds: tuple[str, ...]) -> dict[str, Callable[[], bytes | None]]:
         if "docx" in kinds:
             builders[f"docx/python-docx/{n}"] = lambda s=seed: fb.to_docx(s)
             builders[f"docx/replica/{n}"] = lambda n=n: documents._build_docx(_seed_text(n))
+            builders[f"docx/libreoffice/{n}"] = lambda s=seed: _libreoffice(fb.to_docx(s), "docx")
         if "pdf" in kinds:
             builders[f"pdf/reportlab-ruled/{n}"] = lambda s=seed: fb.to_pdf(s)
             builders[f"pdf/reportlab-unruled/{n}"] = lambda s=seed: fb.to_pdf(s, ruled=False)
@@ -56,13 +58,13 @@ def _builders(kinds: tuple[str, ...]) -> dict[str, Callable[[], bytes | None]]:
             builders[f"pdf/chromium/{n}"] = lambda s=seed: fb.chromium_pdf(fb.to_html(s).encode())
             builders[f"pdf/chromium-no-tounicode/{n}"] = lambda s=seed: _without_tounicode(
                 fb.chromium_pdf(fb.to_html(s).encode()))
-            builders[f"pdf/libreoffice/{n}"] = lambda s=seed: _libreoffice_pdf(fb.to_docx(s))
+            builders[f"pdf/libreoffice/{n}"] = lambda s=seed: _libreoffice(fb.to_docx(s), "pdf")
     if "pdf" in kinds:
         builders["pdf/reportlab-no-title-metadata"] = \
             lambda: fb.to_pdf(seeds[SEED_FILES[2]], title_metadata=False)
         builders["pdf/reportlab-long-table"] = lambda: fb.to_pdf_long_table(rows=80, repeat_rows=2)
         builders["pdf/chromium-long-table"] = lambda: fb.chromium_pdf(_long_table_html())
-        builders["pdf/libreoffice-long-table"] = lambda: _libreoffice_pdf(_long_table_docx())
+        builders["pdf/libreoffice-long-table"] = lambda: _libreoffice(_long_table_docx(), "pdf")
         for cut in (3, 2):
             builders[f"pdf/truncated-1-{cut}"] = \
                 lambda cut=cut: (lambda d: d[: len(d) // cut])(fb.to_pdf(seeds[SEED_FILES[1]]))
@@ -108,7 +110,11 @@ def _long_table_docx() -> bytes:
     return out.getvalue()
 
 
-def _libreoffice_pdf(docx_bytes: bytes) -> bytes | None:
+_LIBREOFFICE_FILTERS = {"pdf": "pdf", "docx": "docx:MS Word 2007 XML"}
+
+
+def _libreoffice(docx_bytes: bytes, target: str) -> bytes | None:
+    """The DOCX exported by LibreOffice as a PDF or saved again as a DOCX."""
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     if binary is None:
         return None
@@ -116,9 +122,9 @@ def _libreoffice_pdf(docx_bytes: bytes) -> bytes | None:
         source = Path(tmp) / "report.docx"
         source.write_bytes(docx_bytes)
         subprocess.run([binary, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                        "--convert-to", "pdf", "--outdir", f"{tmp}/out", str(source)],
-                       check=True, capture_output=True, timeout=180)
-        return (Path(tmp) / "out" / "report.pdf").read_bytes()
+                        "--convert-to", _LIBREOFFICE_FILTERS[target], "--outdir", f"{tmp}/out",
+                        str(source)], check=True, capture_output=True, timeout=180)
+        return (Path(tmp) / "out" / f"report.{target}").read_bytes()
 
 
 def _without_tounicode(data: bytes | None) -> bytes | None:
